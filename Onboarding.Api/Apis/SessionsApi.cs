@@ -1,0 +1,183 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Onboarding.Api.Infrastructure;
+using Onboarding.Api.Infrastructure.OpenApi;
+using Onboarding.Api.Sessions;
+using Onboarding.Data.Model;
+
+namespace Onboarding.Api.Apis;
+
+/// <summary>The public agent-session surface of seed 004: open, append, read.</summary>
+public static class SessionsApi
+{
+    private const int MaxCreateRequestBytes = 16 * 1024;
+
+    public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/onboarding/sessions").WithTags("Agent sessions");
+
+        api.MapPost("/", CreateSession)
+            .WithName("CreateSession")
+            .WithSummary("Open a new onboarding session")
+            .WithDescription("Opens a public session for a coding agent. Returns the signed view_url to hand to the developer and a write_token that authorises appends and the claim. The server records onboarding.session_opened as the first event. Send an Idempotency-Key to make retries safe.")
+            .Accepts<CreateSessionRequest>("application/json")
+            .Produces<CreateSessionResponse>()
+            .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity)
+            .WithExamples(SessionExamples.CreateRequest, SessionExamples.CreateResponse);
+
+        api.MapPost("/{sessionId}/events", AppendEvents)
+            .WithName("AppendEvents")
+            .WithSummary("Append events to a session")
+            .WithDescription("Appends a batch of onboarding.* events. The batch is atomic: one invalid event refuses all, naming its index. Canonical types must carry their required payload fields; onboarding.session_opened and onboarding.claimed are emitted by the server only. A payload over 64 KB of UTF-8 JSON is refused with 413 event_too_large. 202 means the events are committed. Requires Authorization: Bearer <write_token>.")
+            .Accepts<AppendEventsRequest>("application/json")
+            .Produces<AppendEventsResponse>(StatusCodes.Status202Accepted)
+            .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status410Gone,
+                StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity)
+            .WithExamples(SessionExamples.AppendRequest, SessionExamples.AppendResponse);
+
+        api.MapGet("/{sessionId}", ReadSession)
+            .WithName("ReadSession")
+            .WithSummary("Read a session and its event chain")
+            .WithDescription("The viewer's read. Requires the token from view_url (or a rotated one) as t. Returns the session and its events in order; with after=<seq>, only newer ones. Each response carries a fresh view_token for the next read. Tampered, expired, revoked and other-session tokens all get 401 token_invalid.")
+            .Produces<SessionView>()
+            .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status410Gone)
+            .WithExamples(null, SessionExamples.ReadResponse);
+
+        api.MapPost("/{sessionId}/view-tokens/revoke", RevokeViewTokens)
+            .WithName("RevokeViewTokens")
+            .WithSummary("Revoke every viewer link of a session")
+            .WithDescription("Invalidates view_url and every token rotated from it, and returns a new view_url. Requires Authorization: Bearer <write_token>.")
+            .Produces<RevokeViewResponse>()
+            .ProducesError(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status410Gone);
+
+        return app;
+    }
+
+    public static async Task<Results<Ok<CreateSessionResponse>, JsonHttpResult<ApiError>>> CreateSession(
+        HttpRequest request, [AsParameters] SessionServices services, CancellationToken cancellationToken)
+    {
+        var (document, bytes, error) = await JsonBody.ReadAsync(request, MaxCreateRequestBytes, allowEmpty: true, cancellationToken);
+        using var _ = document;
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var (idempotent, keyError) = IdempotencyRequest.From(request, "sessions", bytes);
+        if (keyError is not null)
+        {
+            return keyError;
+        }
+
+        CreateSessionRequest body;
+        try
+        {
+            body = document?.Deserialize<CreateSessionRequest>() ?? new CreateSessionRequest(null, null);
+        }
+        catch (JsonException e)
+        {
+            return Errors.InvalidRequest($"The request body does not match the schema at {e.Path}: user_agent and project_hint are optional strings.");
+        }
+
+        if (body.UserAgent?.Length > 200 || body.ProjectHint?.Length > 500)
+        {
+            return Errors.InvalidRequest("user_agent is limited to 200 characters and project_hint to 500.");
+        }
+
+        var outcome = await services.Sessions.CreateAsync(body, idempotent, cancellationToken);
+        return Respond(request, outcome, TypedResults.Ok);
+    }
+
+    public static async Task<Results<Accepted<AppendEventsResponse>, JsonHttpResult<ApiError>>> AppendEvents(
+        string sessionId, HttpRequest request, [AsParameters] SessionServices services, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsWellFormed(sessionId, Ids.SessionPrefix))
+        {
+            return Errors.SessionNotFound();
+        }
+
+        var options = services.Options.Value;
+        var (document, bytes, error) = await JsonBody.ReadAsync(request, options.MaxAppendRequestBytes, allowEmpty: false, cancellationToken);
+        using var _ = document;
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var (idempotent, keyError) = IdempotencyRequest.From(request, "events:" + sessionId, bytes);
+        if (keyError is not null)
+        {
+            return keyError;
+        }
+
+        var (events, rejection) = EventValidator.Validate(document!.RootElement, options.MaxEventsPerBatch, options.MaxEventBytes);
+        if (rejection is not null)
+        {
+            return rejection.TooLarge ? Errors.EventTooLarge(rejection.Index, options.MaxEventBytes) : Errors.InvalidRequest(rejection.Message);
+        }
+
+        var outcome = await services.Sessions.AppendAsync(sessionId, request.BearerToken(), events, idempotent, cancellationToken);
+        return Respond(request, outcome, value => TypedResults.Accepted((string?)null, value));
+    }
+
+    public static async Task<Results<Ok<SessionView>, JsonHttpResult<ApiError>>> ReadSession(
+        string sessionId, [FromQuery(Name = "t")] string? token, [FromQuery] string? after, HttpResponse response,
+        [AsParameters] SessionServices services, CancellationToken cancellationToken)
+    {
+        // The token is a capability: keep it out of caches and referrers.
+        response.Headers.CacheControl = "no-store";
+        response.Headers["Referrer-Policy"] = "no-referrer";
+        if (!Ids.IsWellFormed(sessionId, Ids.SessionPrefix))
+        {
+            return Errors.SessionNotFound();
+        }
+
+        long afterSeq = 0;
+        if (after is not null && (!long.TryParse(after, out afterSeq) || afterSeq < 0))
+        {
+            return Errors.InvalidRequest("after must be a non-negative integer sequence number.");
+        }
+
+        var outcome = await services.Sessions.ReadAsync(sessionId, token, afterSeq, cancellationToken);
+        return outcome.Error is { } error ? error : TypedResults.Ok(outcome.Value);
+    }
+
+    public static async Task<Results<Ok<RevokeViewResponse>, JsonHttpResult<ApiError>>> RevokeViewTokens(
+        string sessionId, HttpRequest request, [AsParameters] SessionServices services, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsWellFormed(sessionId, Ids.SessionPrefix))
+        {
+            return Errors.SessionNotFound();
+        }
+
+        var outcome = await services.Sessions.RevokeViewTokensAsync(sessionId, request.BearerToken(), cancellationToken);
+        return outcome.Error is { } error ? error : TypedResults.Ok(outcome.Value);
+    }
+
+    /// <summary>The error, or the value with the replay marker that Stripe-style clients look for.</summary>
+    private static Results<TResult, JsonHttpResult<ApiError>> Respond<TValue, TResult>(
+        HttpRequest request, Outcome<TValue> outcome, Func<TValue, TResult> success)
+        where TResult : IResult
+    {
+        if (outcome.Error is { } error)
+        {
+            return error;
+        }
+
+        if (outcome.Replayed)
+        {
+            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        return success(outcome.Value!);
+    }
+}
+
+/// <summary>What the session handlers depend on.</summary>
+public sealed class SessionServices(SessionService sessions, IOptions<AgentSessionOptions> options)
+{
+    public SessionService Sessions { get; } = sessions;
+
+    public IOptions<AgentSessionOptions> Options { get; } = options;
+}

@@ -1,0 +1,37 @@
+using Onboarding.Api.Infrastructure;
+using Onboarding.Api.Infrastructure.OpenApi;
+using Onboarding.Api.Sessions;
+using Onboarding.Data;
+
+namespace Onboarding.Api.Extensions;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddOnboardingDatabase();
+        builder.AddRedisClient("redis");
+
+        builder.Services.AddOptions<AgentSessionOptions>()
+            .BindConfiguration(AgentSessionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<TokenSigningOptions>()
+            .BindConfiguration(TokenSigningOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => ViewTokens.IsValidKey(o.SigningKey) && o.PreviousSigningKeys.All(ViewTokens.IsValidKey),
+                "Tokens:SigningKey (and any Tokens:PreviousSigningKeys) must be base64 of at least 32 random bytes.")
+            .ValidateOnStart();
+
+        // Bad route or query values surface as exceptions so ErrorHandling answers them in the envelope.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddOpenApi(options => options.AddOnboardingDocument());
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ViewTokens>();
+        builder.Services.AddSingleton<SessionNotifier>();
+        builder.Services.AddScoped<Idempotency>();
+        builder.Services.AddScoped<SessionService>();
+        return builder;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+
+namespace Onboarding.Api.Infrastructure;
+
+/// <summary>The public surface's error envelope (seed 004): <c>{ "error": "...", "code": "..." }</c>.</summary>
+public sealed record ApiError(
+    [property: JsonPropertyName("error")] string Error,
+    [property: JsonPropertyName("code")] string Code);
+
+/// <summary>Every error the public surface returns, with its status code, in one place.</summary>
+public static class Errors
+{
+    public static JsonHttpResult<ApiError> InvalidRequest(string message) =>
+        Create(StatusCodes.Status400BadRequest, "invalid_request", message);
+
+    public static JsonHttpResult<ApiError> UnsupportedMediaType() =>
+        Create(StatusCodes.Status415UnsupportedMediaType, "invalid_request", "The body must be JSON (Content-Type: application/json).");
+
+    public static JsonHttpResult<ApiError> TokenInvalid() =>
+        Create(StatusCodes.Status401Unauthorized, "token_invalid", "The token is wrong, expired, or revoked.");
+
+    public static JsonHttpResult<ApiError> SessionNotFound() =>
+        Create(StatusCodes.Status404NotFound, "session_not_found", "The session does not exist.");
+
+    public static JsonHttpResult<ApiError> SessionExpired() =>
+        Create(StatusCodes.Status410Gone, "session_expired", "The session passed its 30-day expiry and its events were deleted.");
+
+    public static JsonHttpResult<ApiError> EventTooLarge(int index, int limit) =>
+        Create(StatusCodes.Status413PayloadTooLarge, "event_too_large",
+            $"events[{index}].payload is larger than {limit} bytes of UTF-8 JSON. Truncate or summarise it before retrying.");
+
+    public static JsonHttpResult<ApiError> RequestTooLarge(long limit) =>
+        Create(StatusCodes.Status413PayloadTooLarge, "request_too_large", $"The request body is larger than {limit} bytes.");
+
+    public static JsonHttpResult<ApiError> IdempotencyKeyReused() =>
+        Create(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused",
+            "This Idempotency-Key was already used with a different request body.");
+
+    public static JsonHttpResult<ApiError> Create(int status, string code, string message) =>
+        TypedResults.Json(new ApiError(message, code), statusCode: status);
+}

@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Onboarding.Api.Infrastructure;
+
+/// <summary>
+/// Reads a bounded JSON body ourselves rather than through model binding, so that every failure gets the
+/// surface's own error envelope, the raw bytes are available for the idempotency hash, and the size cap
+/// holds for chunked bodies that announce no length.
+/// </summary>
+public static class JsonBody
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        MaxDepth = 64,
+        // Two values for one key would let the validator and the viewer read different things.
+        AllowDuplicateProperties = false,
+    };
+
+    /// <summary>The parsed body (null when empty and <paramref name="allowEmpty"/>), its bytes, or the error to return.</summary>
+    public static async Task<(JsonDocument? Document, byte[] Bytes, JsonHttpResult<ApiError>? Error)> ReadAsync(
+        HttpRequest request, long maxBytes, bool allowEmpty, CancellationToken cancellationToken)
+    {
+        var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = maxBytes;
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, [], Errors.RequestTooLarge(maxBytes));
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = await ReadBoundedAsync(request.Body, maxBytes, cancellationToken);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, [], Errors.RequestTooLarge(maxBytes));
+        }
+        catch (InvalidDataException)
+        {
+            return (null, [], Errors.RequestTooLarge(maxBytes));
+        }
+
+        if (bytes.Length == 0)
+        {
+            return allowEmpty ? (null, bytes, null) : (null, bytes, Errors.InvalidRequest("The request body is empty; a JSON object is required."));
+        }
+
+        if (!IsJson(request.ContentType))
+        {
+            return (null, bytes, Errors.UnsupportedMediaType());
+        }
+
+        try
+        {
+            var document = JsonDocument.Parse(bytes, DocumentOptions);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                return (null, bytes, Errors.InvalidRequest("The request body must be a JSON object."));
+            }
+
+            return (document, bytes, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, bytes, Errors.InvalidRequest($"The request body is not valid JSON: {e.Message}"));
+        }
+    }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is null
+        || (MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            && parsed.MediaType is { } mediaType
+            && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)));
+
+    private static async Task<byte[]> ReadBoundedAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        while (true)
+        {
+            var memory = buffer.GetMemory(8192);
+            var read = await body.ReadAsync(memory, cancellationToken);
+            if (read == 0)
+            {
+                return buffer.WrittenSpan.ToArray();
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > maxBytes)
+            {
+                throw new InvalidDataException("body over limit");
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using Onboarding.Api.Apis;
+using Onboarding.Api.Extensions;
+using Onboarding.Api.Infrastructure;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseOnboardingErrors();
+app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapScalarApiReference(options => options.WithTitle("Onboarding API"));
+
+app.MapSessionsApi();
+
+app.Run();

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Onboarding.Api.Sessions;
+
+/// <summary>The public session surface's settings, bound from the <c>Onboarding</c> section.</summary>
+public sealed class AgentSessionOptions
+{
+    public const string SectionName = "Onboarding";
+
+    /// <summary>Base address of the Web app; <c>view_url</c> and claim links are built from it, never from the request's Host.</summary>
+    [Required, Url]
+    public string PublicWebUrl { get; set; } = "";
+
+    /// <summary>How long an unclaimed session lives (seed 004: 30 days).</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Lifetime of the fresh token each viewer read hands back for the address bar.</summary>
+    public TimeSpan RotatedViewTokenLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Require the session's <c>write_token</c> on appends and claims. Only for agents written strictly to
+    /// seed 004, where the session id alone is the write capability; see README.
+    /// </summary>
+    public bool RequireWriteToken { get; set; } = true;
+
+    [Range(1, 1000)]
+    public int MaxEventsPerBatch { get; set; } = 100;
+
+    /// <summary>Largest event payload, in UTF-8 bytes of its compact JSON (seed 004: 64 KB).</summary>
+    [Range(1, 1 << 20)]
+    public int MaxEventBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Largest append request body.</summary>
+    [Range(1024, 64 << 20)]
+    public int MaxAppendRequestBytes { get; set; } = 1 << 20;
+
+    [Range(1, 10_000)]
+    public int MaxEventsPerRead { get; set; } = 1000;
+}

@@ -1,0 +1,233 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Onboarding.Api.Infrastructure;
+using Onboarding.Data.Infrastructure;
+using Onboarding.Data.Model;
+
+namespace Onboarding.Api.Sessions;
+
+/// <summary>A value, or the error to answer with; <see cref="Replayed"/> marks an idempotent replay.</summary>
+public readonly record struct Outcome<T>(T? Value, JsonHttpResult<ApiError>? Error, bool Replayed = false)
+{
+    public static implicit operator Outcome<T>(T value) => new(value, null);
+
+    public static implicit operator Outcome<T>(JsonHttpResult<ApiError> error) => new(default, error);
+}
+
+/// <summary>
+/// Opens sessions, appends to their chains and reads them. Appends to one session are serialised by a
+/// row lock on the session, which holds the chain's tip; that is what keeps sequence numbers gap-free
+/// and the hash chain linear under concurrent writers.
+/// </summary>
+public sealed class SessionService(
+    OnboardingDbContext db,
+    Idempotency idempotency,
+    ViewTokens viewTokens,
+    SessionNotifier notifier,
+    TimeProvider time,
+    IOptions<AgentSessionOptions> options)
+{
+    private const string WriteTokenPrefix = "wt_";
+    private readonly AgentSessionOptions _options = options.Value;
+
+    public async Task<Outcome<CreateSessionResponse>> CreateAsync(
+        CreateSessionRequest request, IdempotencyRequest? idempotent, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (idempotent is not null && await idempotency.ClaimAsync(idempotent, cancellationToken) is { } first)
+        {
+            if (!Idempotency.SameRequest(first, idempotent))
+            {
+                return Errors.IdempotencyKeyReused();
+            }
+
+            // The write token is never stored, so a replay issues a fresh one and revokes the first.
+            var replayed = JsonSerializer.Deserialize<CreateSessionResponse>(first.ResponseBody)!;
+            var existing = await db.AgentSessions.SingleAsync(s => s.Id == replayed.SessionId, cancellationToken);
+            var freshToken = Secrets.NewToken(WriteTokenPrefix);
+            existing.WriteTokenHash = Secrets.Hash(freshToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new Outcome<CreateSessionResponse>(replayed with { WriteToken = freshToken }, null, Replayed: true);
+        }
+
+        var now = time.GetUtcNow();
+        var id = Ids.NewSessionId();
+        var writeToken = Secrets.NewToken(WriteTokenPrefix);
+        var session = new AgentSession
+        {
+            Id = id,
+            WriteTokenHash = Secrets.Hash(writeToken),
+            UserAgent = request.UserAgent,
+            ProjectHint = request.ProjectHint,
+            OpenedAt = now,
+            ExpiresAt = now + _options.SessionLifetime,
+            HeadHash = EventChain.Genesis(id),
+        };
+        db.AgentSessions.Add(session);
+        var openedPayload = JsonSerializer.Serialize(new CreateSessionRequest(request.UserAgent, request.ProjectHint), SessionOpenedJson);
+        Append(session, [new ValidatedEvent(EventValidator.SessionOpened, now.ToUnixTimeMilliseconds(), openedPayload)], now);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var response = new CreateSessionResponse(
+            id, ViewUrl(id, viewTokens.Issue(id, session.TokenGeneration, expiresAt: null)), session.ExpiresAt.ToUnixTimeMilliseconds(), writeToken);
+        if (idempotent is not null)
+        {
+            await idempotency.CompleteAsync(idempotent, StatusCodes.Status200OK, JsonSerializer.Serialize(response with { WriteToken = "" }), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return response;
+    }
+
+    public async Task<Outcome<AppendEventsResponse>> AppendAsync(
+        string sessionId, string? writeToken, IReadOnlyList<ValidatedEvent> events, IdempotencyRequest? idempotent, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (session, error) = await LockForWriteAsync(sessionId, writeToken, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (idempotent is not null && await idempotency.ClaimAsync(idempotent, cancellationToken) is { } first)
+        {
+            return Idempotency.SameRequest(first, idempotent)
+                ? new Outcome<AppendEventsResponse>(JsonSerializer.Deserialize<AppendEventsResponse>(first.ResponseBody), null, Replayed: true)
+                : Errors.IdempotencyKeyReused();
+        }
+
+        Append(session!, events, time.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        var response = new AppendEventsResponse(events.Count);
+        if (idempotent is not null)
+        {
+            await idempotency.CompleteAsync(idempotent, StatusCodes.Status202Accepted, JsonSerializer.Serialize(response), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        await notifier.PublishAsync(sessionId, session!.LastSeq);
+        return response;
+    }
+
+    public async Task<Outcome<SessionView>> ReadAsync(string sessionId, string? token, long after, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        // The signature is checked before any query, so a bad token learns nothing about the session.
+        if (viewTokens.Read(token, sessionId, now) is not { } claims)
+        {
+            return Errors.TokenInvalid();
+        }
+
+        var session = await db.AgentSessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+        if (session is null)
+        {
+            return Errors.SessionNotFound();
+        }
+
+        if (IsExpired(session, now))
+        {
+            return Errors.SessionExpired();
+        }
+
+        if (claims.Generation != session.TokenGeneration)
+        {
+            return Errors.TokenInvalid();
+        }
+
+        var page = await db.SessionEvents.AsNoTracking()
+            .Where(e => e.SessionId == sessionId && e.Seq > after)
+            .OrderBy(e => e.Seq)
+            .Take(_options.MaxEventsPerRead + 1)
+            .Select(e => new SessionEventView(e.Seq, e.Type, e.Ts, new RawJson(e.Payload), Convert.ToHexStringLower(e.Hash)))
+            .ToListAsync(cancellationToken);
+        var hasMore = page.Count > _options.MaxEventsPerRead;
+        if (hasMore)
+        {
+            page.RemoveAt(page.Count - 1);
+        }
+
+        var rotated = viewTokens.Issue(sessionId, session.TokenGeneration, now + _options.RotatedViewTokenLifetime);
+        return new SessionView(
+            session.Id,
+            session.OpenedAt.ToUnixTimeMilliseconds(),
+            session.ExpiresAt.ToUnixTimeMilliseconds(),
+            session.ClaimedAt is not null,
+            session.ClaimedByOrg,
+            session.UserAgent,
+            session.ProjectHint,
+            session.LastSeq,
+            page,
+            hasMore,
+            rotated,
+            ViewUrl(sessionId, rotated));
+    }
+
+    /// <summary>Revokes every view token of the session and returns a new link.</summary>
+    public async Task<Outcome<RevokeViewResponse>> RevokeViewTokensAsync(string sessionId, string? writeToken, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (session, error) = await LockForWriteAsync(sessionId, writeToken, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        session!.TokenGeneration++;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        // Open viewers re-read at once and learn that their link no longer works.
+        await notifier.PublishAsync(sessionId, session.LastSeq);
+        return new RevokeViewResponse(ViewUrl(sessionId, viewTokens.Issue(sessionId, session.TokenGeneration, expiresAt: null)));
+    }
+
+    private async Task<(AgentSession? Session, JsonHttpResult<ApiError>? Error)> LockForWriteAsync(
+        string sessionId, string? writeToken, CancellationToken cancellationToken)
+    {
+        var session = (await db.AgentSessions
+            .FromSql($"SELECT * FROM agent_sessions WHERE id = {sessionId} FOR UPDATE")
+            .ToListAsync(cancellationToken)).SingleOrDefault();
+        if (session is null)
+        {
+            return (null, Errors.SessionNotFound());
+        }
+
+        if (_options.RequireWriteToken && !Secrets.Matches(writeToken, session.WriteTokenHash))
+        {
+            return (null, Errors.TokenInvalid());
+        }
+
+        return IsExpired(session, time.GetUtcNow()) ? (null, Errors.SessionExpired()) : (session, null);
+    }
+
+    private void Append(AgentSession session, IReadOnlyList<ValidatedEvent> events, DateTimeOffset receivedAt)
+    {
+        foreach (var e in events)
+        {
+            var seq = ++session.LastSeq;
+            session.HeadHash = EventChain.Next(session.HeadHash, seq, e.Type, e.Ts, e.Payload);
+            db.SessionEvents.Add(new SessionEvent
+            {
+                SessionId = session.Id,
+                Seq = seq,
+                Type = e.Type,
+                Ts = e.Ts,
+                Payload = e.Payload,
+                Hash = session.HeadHash,
+                ReceivedAt = receivedAt,
+            });
+        }
+    }
+
+    private static bool IsExpired(AgentSession session, DateTimeOffset now) => session.ClaimedAt is null && now >= session.ExpiresAt;
+
+    private string ViewUrl(string sessionId, string token) =>
+        $"{_options.PublicWebUrl.TrimEnd('/')}/onboarding/{sessionId}?t={token}";
+
+    private static readonly JsonSerializerOptions SessionOpenedJson = new()
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+}

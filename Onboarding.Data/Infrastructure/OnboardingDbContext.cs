@@ -1,0 +1,27 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.EntityFrameworkCore;
+using Onboarding.Data.Model;
+
+namespace Onboarding.Data.Infrastructure;
+
+/// <remarks>
+/// Add a migration with:
+/// <c>dotnet ef migrations add NAME --project Onboarding.Data --output-dir Infrastructure/Migrations</c>
+/// </remarks>
+public class OnboardingDbContext : DbContext
+{
+    // EF Core sets the DbSet properties when it constructs the context.
+    [SetsRequiredMembers]
+    public OnboardingDbContext(DbContextOptions<OnboardingDbContext> options) : base(options)
+    {
+    }
+
+    public required DbSet<AgentSession> AgentSessions { get; set; }
+
+    public required DbSet<SessionEvent> SessionEvents { get; set; }
+
+    public required DbSet<IdempotencyRecord> IdempotencyRecords { get; set; }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(OnboardingDbContext).Assembly);
+}

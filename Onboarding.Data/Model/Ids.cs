@@ -1,0 +1,16 @@
+namespace Onboarding.Data.Model;
+
+/// <summary>Public identifiers: a type prefix and a ULID, so they sort by creation time and say what they name.</summary>
+public static class Ids
+{
+    public const string SessionPrefix = "ses_";
+
+    public static string NewSessionId() => SessionPrefix + Ulid.NewUlid();
+
+    /// <summary>True when <paramref name="id"/> is the prefix followed by a well-formed ULID.</summary>
+    public static bool IsWellFormed(string? id, string prefix) =>
+        id is not null
+        && id.Length == prefix.Length + 26
+        && id.StartsWith(prefix, StringComparison.Ordinal)
+        && Ulid.TryParse(id.AsSpan(prefix.Length), out _);
+}
