@@ -124,7 +124,7 @@ public static partial class EventValidator
             return (null, new EventRejection($"{at}.type {type} is emitted by the server only.", Index: index));
         }
 
-        if (!element.TryGetProperty("ts", out var tsElement) || !tsElement.TryGetInt64(out var ts) || ts < 0)
+        if (!element.TryGetProperty("ts", out var tsElement) || tsElement.ValueKind != JsonValueKind.Number || !tsElement.TryGetInt64(out var ts) || ts < 0)
         {
             return (null, new EventRejection($"{at}.ts is required: a non-negative integer, epoch milliseconds.", Index: index));
         }

@@ -66,18 +66,18 @@ public sealed class ViewTokens
     /// <summary>The token's claims if it is well-formed, signed by a known key for this session, and unexpired.</summary>
     public ViewTokenClaims? Read(string? token, string sessionId, DateTimeOffset now)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 128)
+        if (token is null || !Base64Url.IsValid(token, out var length) || length != TokenLength)
         {
             return null;
         }
 
-        Span<byte> bytes = stackalloc byte[96];
-        if (!Base64Url.TryDecodeFromChars(token, bytes, out var length) || length != TokenLength || bytes[0] != Version)
+        Span<byte> raw = stackalloc byte[TokenLength];
+        Base64Url.DecodeFromChars(token, raw);
+        if (raw[0] != Version)
         {
             return null;
         }
 
-        var raw = bytes[..TokenLength];
         if (!_verifying.TryGetValue(BinaryPrimitives.ReadUInt32BigEndian(raw[1..]), out var key))
         {
             return null;

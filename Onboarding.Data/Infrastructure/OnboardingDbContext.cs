@@ -14,6 +14,8 @@ public class OnboardingDbContext : DbContext
     [SetsRequiredMembers]
     public OnboardingDbContext(DbContextOptions<OnboardingDbContext> options) : base(options)
     {
+        // Our transactions are short and all-or-nothing; a savepoint per SaveChanges is a wasted round trip.
+        Database.AutoSavepointsEnabled = false;
     }
 
     public required DbSet<AgentSession> AgentSessions { get; set; }

@@ -1,0 +1,78 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace Onboarding.AppHost.Hosting;
+
+/// <summary>An embedded Redis on loopback with a password; append-only persistence unless ephemeral.</summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private readonly ResourceProcess _process;
+
+    private RedisServer(ResourceProcess process, int port, string password)
+    {
+        _process = process;
+        Port = port;
+        ConnectionString = $"127.0.0.1:{port},password={password}";
+    }
+
+    public int Port { get; }
+
+    /// <summary>The <c>ConnectionStrings__redis</c> value for the services.</summary>
+    public string ConnectionString { get; }
+
+    public static async Task<RedisServer> StartAsync(
+        string dataDirectory, int port, string password, bool ephemeral, LogSink log, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var redisServer = Native.FindOnPath("redis-server") ?? throw new InvalidOperationException("redis-server is not installed.");
+        Directory.CreateDirectory(dataDirectory);
+        var process = ResourceProcess.Start("redis", redisServer,
+        [
+            "--port", port.ToString(CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1",
+            "--protected-mode", "yes",
+            "--requirepass", password,
+            "--daemonize", "no",
+            "--dir", Path.GetFullPath(dataDirectory),
+            "--save", "",
+            "--appendonly", ephemeral ? "no" : "yes",
+        ], log);
+        var server = new RedisServer(process, port, password);
+        await server.WaitUntilReadyAsync(timeout, cancellationToken);
+        return server;
+    }
+
+    public async Task StopAsync()
+    {
+        _process.Terminate();
+        await _process.WaitOrKillAsync(TimeSpan.FromSeconds(15));
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var options = ConfigurationOptions.Parse(ConnectionString);
+        options.AbortOnConnectFail = true;
+        options.ConnectTimeout = 1000;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Redis exited with code {_process.Exited.Result} while starting; see the redis lines above.");
+            }
+
+            try
+            {
+                await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
+                await connection.GetDatabase().PingAsync();
+                return;
+            }
+            catch (RedisConnectionException) when (!deadline.IsCancellationRequested)
+            {
+                await Task.Delay(100, deadline.Token);
+            }
+        }
+    }
+}

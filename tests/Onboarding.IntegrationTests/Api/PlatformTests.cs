@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Onboarding.Api.Sessions;
+using Onboarding.IntegrationTests.Infrastructure;
+using StackExchange.Redis;
+using static Onboarding.IntegrationTests.Infrastructure.SessionsClient;
+
+namespace Onboarding.IntegrationTests.Api;
+
+public sealed class PlatformTests(OnboardingApiFactory factory)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task HealthAndLivenessAnswerWhenPostgresAndRedisAreUp()
+    {
+        var http = factory.CreateClient();
+
+        using var health = await http.GetAsync("/health", Cancel);
+        using var alive = await http.GetAsync("/alive", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync(Cancel));
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesTheSessionSurfaceWithExamples()
+    {
+        var http = factory.CreateClient();
+
+        var document = JsonNode.Parse(await http.GetStringAsync("/openapi/v1.json", Cancel))!;
+
+        var paths = document["paths"]!.AsObject();
+        Assert.Contains("/onboarding/sessions", paths.Select(p => p.Key));
+        Assert.Contains("/onboarding/sessions/{sessionId}/events", paths.Select(p => p.Key));
+        var append = paths["/onboarding/sessions/{sessionId}/events"]!["post"]!;
+        Assert.Contains("64 KB", append["description"]!.GetValue<string>());
+        Assert.Equal("onboarding.jurisdiction_selected",
+            append["requestBody"]!["content"]!["application/json"]!["example"]!["events"]![0]!["type"]!.GetValue<string>());
+        Assert.NotNull(append["responses"]!["413"]);
+        Assert.NotNull(paths["/onboarding/sessions"]!["post"]!["responses"]!["200"]!["content"]!["application/json"]!["example"]);
+    }
+
+    [Fact]
+    public async Task TheApiReferencePageIsServed()
+    {
+        var http = factory.CreateClient();
+
+        using var response = await http.GetAsync("/scalar/v1", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("text/html", response.Content.Headers.ContentType!.ToString());
+    }
+
+    [Fact]
+    public async Task AppendsNotifyLiveViewersThroughRedisAfterCommit()
+    {
+        var client = new SessionsClient(factory.CreateClient());
+        var session = await client.OpenAsync();
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(factory.Infrastructure.RedisConnectionString);
+        var received = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await redis.GetSubscriber().SubscribeAsync(SessionNotifier.Channel(session.Id), (_, value) => received.TrySetResult((long)value));
+
+        using (await client.AppendAsync(session, Batch(Event("onboarding.step", new { }), Event("onboarding.step", new { }))))
+        {
+        }
+
+        Assert.Equal(3, await received.Task.WaitAsync(TimeSpan.FromSeconds(10), Cancel));
+    }
+}
