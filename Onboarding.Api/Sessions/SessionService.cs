@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -66,6 +67,7 @@ public sealed class SessionService(
             HeadHash = EventChain.Genesis(id),
         };
         db.AgentSessions.Add(session);
+        Activity.Current?.SetTag("onboarding.session_id", id);
         var openedPayload = JsonSerializer.Serialize(new CreateSessionRequest(request.UserAgent, request.ProjectHint), SessionOpenedJson);
         Append(session, [new ValidatedEvent(EventValidator.SessionOpened, now.ToUnixTimeMilliseconds(), openedPayload)], now);
         await db.SaveChangesAsync(cancellationToken);
@@ -99,6 +101,7 @@ public sealed class SessionService(
         }
 
         Append(session!, events, time.GetUtcNow());
+        Activity.Current?.SetTag("onboarding.session_id", sessionId).SetTag("onboarding.events", events.Count);
         await db.SaveChangesAsync(cancellationToken);
         var response = new AppendEventsResponse(events.Count);
         if (idempotent is not null)

@@ -164,7 +164,13 @@ public sealed class DistributedApplication(AppHostOptions options, LogSink log) 
             ["OTEL_SERVICE_NAME"] = ServiceName(project),
             ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={name}",
         };
-        var process = ResourceProcess.Start(name, DotnetHost, [Projects.OutputAssembly(project)], log, environment, Projects.Directory(project));
+        var assembly = Projects.OutputAssembly(project);
+        if (!File.Exists(assembly))
+        {
+            throw new InvalidOperationException($"{assembly} is missing: build the solution first (dotnet build), or start through dotnet run --project Onboarding.AppHost.");
+        }
+
+        var process = ResourceProcess.Start(name, DotnetHost, [assembly], log, environment, Projects.Directory(project));
         var service = new RunningService(name, project, url, process);
         lock (_services)
         {

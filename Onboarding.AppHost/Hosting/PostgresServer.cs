@@ -73,6 +73,7 @@ public sealed class PostgresServer : IAsyncDisposable
         server._arguments = ["-D", dataDirectory, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. settings];
         server._process = server.StartAsPostgres("postgres", "postgres", server._arguments);
         await server.WaitUntilReadyAsync(timeout, cancellationToken);
+        await server.CreateDatabaseAsync(cancellationToken);
         return server;
     }
 
@@ -165,8 +166,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        // Connect to the maintenance database: onboardingdb is created by the migrations.
-        var maintenance = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        var maintenance = MaintenanceConnectionString;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         while (true)
@@ -188,6 +188,22 @@ public sealed class PostgresServer : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Creates the application database once, so nothing probes for a database that is not there yet.</summary>
+    private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(MaintenanceConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = DatabaseName } } };
+        if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {DatabaseName}", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private string MaintenanceConnectionString =>
+        new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
 
     /// <summary>
     /// As root, the data directory must belong to the postgres user and be reachable by it. A repository under a

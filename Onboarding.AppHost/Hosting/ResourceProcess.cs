@@ -63,9 +63,14 @@ public sealed partial class ResourceProcess : IAsyncDisposable
             resource._exited.TrySetResult(process.ExitCode);
         };
 
-        if (!process.Start())
+        try
         {
-            throw new InvalidOperationException($"Could not start {name} ({fileName}).");
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            process.Dispose();
+            throw new InvalidOperationException($"Could not start {name} ({fileName}): {e.Message}", e);
         }
 
         process.BeginOutputReadLine();
