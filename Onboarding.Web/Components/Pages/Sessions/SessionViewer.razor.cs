@@ -1,0 +1,114 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+using Onboarding.Web.Sessions;
+
+namespace Onboarding.Web.Components.Pages.Sessions;
+
+/// <summary>
+/// The live viewer behind <c>view_url</c>. It owns a <see cref="LiveSession"/> for the circuit, tells it
+/// whether the tab is visible, and writes each rotated token into the address bar without navigating.
+/// </summary>
+public sealed partial class SessionViewer
+{
+    private LiveSession? _live;
+    private ViewerClock? _clock;
+    private IJSObjectReference? _module;
+    private DotNetObjectReference<SessionViewer>? _self;
+    private int? _observer;
+    private (string SessionId, string? Token) _link;
+    private string? _tokenInAddressBar;
+
+    [Parameter]
+    public string SessionId { get; set; } = "";
+
+    [SupplyParameterFromQuery(Name = "t")]
+    public string? Token { get; set; }
+
+    private ViewerState State => _live?.State ?? ViewerState.Loading(Token);
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _clock ??= ViewerClock.Utc(Time);
+        if (_live is not null && _link == (SessionId, Token))
+        {
+            return;
+        }
+
+        // A first render, or the router reused this page for another link.
+        if (_live is not null)
+        {
+            await _live.DisposeAsync();
+        }
+
+        _link = (SessionId, Token);
+        _tokenInAddressBar = Token;
+        _live = new LiveSession(Api, Updates, Time, Loggers.CreateLogger<LiveSession>(), SessionId, Token, () => InvokeAsync(StateHasChanged));
+        _live.Start();
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        try
+        {
+            if (firstRender)
+            {
+                _module = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Sessions/SessionViewer.razor.js");
+                _self = DotNetObjectReference.Create(this);
+                if (await _module.InvokeAsync<BrowserFacts?>("connect", _self) is { } facts)
+                {
+                    _observer = facts.Id;
+                    _live?.SetVisible(facts.Visible);
+                    _clock = ViewerClock.For(facts.TimeZone, Time);
+                    StateHasChanged();
+                }
+            }
+
+            // Each read hands out a fresh token: show it, so a reload or a copied address uses a live one.
+            if (_module is not null && State.Token is { } token && token != _tokenInAddressBar)
+            {
+                _tokenInAddressBar = token;
+                await _module.InvokeVoidAsync("showToken", token);
+            }
+        }
+        catch (JSDisconnectedException)
+        {
+            // The browser left; DisposeAsync cleans up.
+        }
+    }
+
+    /// <summary>Called by the page's script when the tab is shown or hidden.</summary>
+    [JSInvokable]
+    public void OnVisibilityChanged(bool visible) => _live?.SetVisible(visible);
+
+    private void Retry() => _live?.RefreshNow();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_live is not null)
+        {
+            await _live.DisposeAsync();
+        }
+
+        if (_module is not null)
+        {
+            try
+            {
+                if (_observer is { } id)
+                {
+                    await _module.InvokeVoidAsync("disconnect", id);
+                }
+
+                await _module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is already gone, and the page's listeners with it.
+            }
+        }
+
+        _self?.Dispose();
+    }
+
+    /// <summary>What the page's script reports on connecting.</summary>
+    private sealed record BrowserFacts(int Id, bool Visible, string? TimeZone);
+}

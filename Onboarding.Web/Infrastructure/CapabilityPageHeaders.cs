@@ -1,0 +1,26 @@
+namespace Onboarding.Web.Infrastructure;
+
+/// <summary>
+/// Pages under <c>/onboarding/</c> carry a token in their address that grants read access (a capability):
+/// no cache may keep them and no link may leak the address as a referrer.
+/// </summary>
+public static class CapabilityPageHeaders
+{
+    public static readonly PathString CapabilityPages = "/onboarding";
+
+    public static IApplicationBuilder UseCapabilityPageHeaders(this IApplicationBuilder app) =>
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments(CapabilityPages))
+            {
+                context.Response.OnStarting(() =>
+                {
+                    context.Response.Headers.CacheControl = "no-store";
+                    context.Response.Headers["Referrer-Policy"] = "no-referrer";
+                    return Task.CompletedTask;
+                });
+            }
+
+            return next(context);
+        });
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Text.Json;
+using Polly;
+
+namespace Onboarding.Web.Services;
+
+/// <summary>Why a session could not be read; each has its own page.</summary>
+public enum SessionReadFailure
+{
+    /// <summary>401 <c>token_invalid</c>: wrong, expired or revoked link.</summary>
+    TokenInvalid,
+
+    /// <summary>404 <c>session_not_found</c>.</summary>
+    SessionNotFound,
+
+    /// <summary>410 <c>session_expired</c>: the 30 days passed and the events were deleted.</summary>
+    SessionExpired,
+
+    /// <summary>The Api did not answer, or answered something the viewer does not understand.</summary>
+    ApiUnavailable,
+}
+
+/// <summary>A session read: the view, or why there is none.</summary>
+public sealed record SessionRead(SessionView? View, SessionReadFailure? Failure, string? Detail = null)
+{
+    public static SessionRead Success(SessionView view) => new(view, null);
+
+    public static SessionRead Failed(SessionReadFailure failure, string? detail = null) => new(null, failure, detail);
+}
+
+/// <summary>The Api's public session surface, as the viewer uses it.</summary>
+public sealed class OnboardingApiClient(HttpClient httpClient, ILogger<OnboardingApiClient> logger)
+{
+    /// <summary>Reads a session's metadata and the events after <paramref name="after"/> with a view token.</summary>
+    public async Task<SessionRead> ReadSessionAsync(string sessionId, string token, long after = 0, CancellationToken cancellationToken = default)
+    {
+        var uri = $"/onboarding/sessions/{Uri.EscapeDataString(sessionId)}?t={Uri.EscapeDataString(token)}&after={after}";
+        try
+        {
+            using var response = await httpClient.GetAsync(uri, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                var view = await response.Content.ReadFromJsonAsync<SessionView>(cancellationToken);
+                return view is { SessionId: not null, Events: not null, ViewToken: not null }
+                    ? SessionRead.Success(view)
+                    : SessionRead.Failed(SessionReadFailure.ApiUnavailable, "The Api answered without a session.");
+            }
+
+            var error = await ReadErrorAsync(response, cancellationToken);
+            return (error?.Code, response.StatusCode) switch
+            {
+                ("token_invalid", _) or (null, HttpStatusCode.Unauthorized) => SessionRead.Failed(SessionReadFailure.TokenInvalid, error?.Error),
+                ("session_not_found", _) or (null, HttpStatusCode.NotFound) => SessionRead.Failed(SessionReadFailure.SessionNotFound, error?.Error),
+                ("session_expired", _) or (null, HttpStatusCode.Gone) => SessionRead.Failed(SessionReadFailure.SessionExpired, error?.Error),
+                _ => Unavailable($"The Api answered {(int)response.StatusCode} {error?.Code}".TrimEnd()),
+            };
+        }
+        catch (HttpRequestException e)
+        {
+            return Unavailable(e.Message);
+        }
+        catch (JsonException e)
+        {
+            return Unavailable("The Api's answer is not the expected JSON: " + e.Message);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient reports its own timeout as a cancellation.
+            return Unavailable("The Api did not answer in time: " + e.Message);
+        }
+        catch (ExecutionRejectedException e)
+        {
+            // The resilience pipeline gave up: its total timeout, or the circuit breaker is open.
+            return Unavailable(e.Message);
+        }
+
+        SessionRead Unavailable(string detail)
+        {
+            logger.LogWarning("Reading session {SessionId} after seq {After} failed: {Detail}", sessionId, after, detail);
+            return SessionRead.Failed(SessionReadFailure.ApiUnavailable, detail);
+        }
+    }
+
+    private static async Task<ApiErrorBody?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentType?.MediaType is not ("application/json" or "application/problem+json"))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<ApiErrorBody>(cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
