@@ -1,0 +1,93 @@
+using Microsoft.Playwright;
+using Onboarding.AppHost.Hosting;
+
+[assembly: AssemblyFixture(typeof(Onboarding.EndToEnd.Tests.Infrastructure.ComposedSystem))]
+
+namespace Onboarding.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The whole system, composed by the AppHost exactly as a developer runs it (Postgres, Redis, migrations,
+/// Api, Worker, Web as separate processes) on free loopback ports, plus Debian's Chromium under Playwright.
+/// </summary>
+public sealed class ComposedSystem : IAsyncLifetime
+{
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("onboarding-e2e-");
+    private readonly List<string> _log = [];
+    private IPlaywright? _playwright;
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public HttpClient Api { get; private set; } = null!;
+
+    /// <summary>Everything the services printed so far, for failure messages.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return string.Join('\n', _log.TakeLast(200));
+            }
+        }
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await Prerequisites.EnsureAsync(postgres: true, redis: true, chromium: true, Collect, cancel);
+        // When the tests run as root, the postgres user must be able to reach the data directory.
+        File.SetUnixFileMode(_data.FullName, (UnixFileMode)0b111_101_101);
+        App = new DistributedApplication(
+            new AppHostOptions
+            {
+                DataDirectory = _data.FullName,
+                Ephemeral = true,
+                ApiPort = 0,
+                WebPort = 0,
+                WorkerPort = 0,
+                PostgresPort = 0,
+                RedisPort = 0,
+            },
+            Collect);
+        try
+        {
+            await App.StartAsync(cancel);
+        }
+        catch (Exception e)
+        {
+            throw new InvalidOperationException($"The system did not start: {e.Message}\n{Log}", e);
+        }
+
+        Api = new HttpClient { BaseAddress = new Uri(App.ApiUrl) };
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Prerequisites.ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        Api?.Dispose();
+        await App.StopAsync();
+        _data.Delete(recursive: true);
+    }
+
+    private void Collect(string resource, string line)
+    {
+        lock (_log)
+        {
+            _log.Add($"{resource} | {line}");
+        }
+    }
+}
