@@ -35,7 +35,9 @@ public static class Extensions
     /// </summary>
     public static async Task MigrateOnboardingDatabaseAsync(string connectionString, CancellationToken cancellationToken = default)
     {
-        await using var context = DesignTimeDbContextFactory.Create(connectionString);
+        // A one-off: no pooled connection should stay open after it.
+        var unpooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+        await using var context = DesignTimeDbContextFactory.Create(unpooled);
         await context.Database.MigrateAsync(cancellationToken);
     }
 }

@@ -34,7 +34,10 @@ public sealed partial class ResourceProcess : IAsyncDisposable
         string name, string fileName, IEnumerable<string> arguments, LogSink log,
         IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
-        var startInfo = new ProcessStartInfo(fileName)
+        // In a session of its own, Ctrl+C in the terminal reaches only the launcher, which then stops
+        // the resources in order; setsid execs in place, so the process id stays the resource's.
+        var setsid = Native.FindOnPath("setsid");
+        var startInfo = new ProcessStartInfo(setsid ?? fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -42,6 +45,11 @@ public sealed partial class ResourceProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
         };
+        if (setsid is not null)
+        {
+            startInfo.ArgumentList.Add(fileName);
+        }
+
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);

@@ -70,6 +70,21 @@ public sealed class ViewerTests(ComposedSystem system)
         Assert.Equal(0, await page.Locator("article.event").CountAsync());
     }
 
+    [Fact]
+    public async Task TheViewerPageIsNeverCachedAndSendsNoReferrer()
+    {
+        var session = await OpenSessionAsync();
+        using var http = new HttpClient();
+
+        using var response = await http.GetAsync(session.ViewUrl, Cancel);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl?.NoStore, response.Headers.ToString());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        // Not prerendered: the token-bearing read happens in the circuit, not in this response.
+        Assert.DoesNotContain("session-header", await response.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+    }
+
     private async Task<(string Id, string ViewUrl, string WriteToken)> OpenSessionAsync()
     {
         using var response = await system.Api.PostAsJsonAsync("/onboarding/sessions", new { user_agent = "e2e-agent/1.0", project_hint = "github.com/acme/e2e" }, Cancel);

@@ -12,6 +12,12 @@ using static Onboarding.IntegrationTests.Infrastructure.SessionsClient;
 
 namespace Onboarding.IntegrationTests.Worker;
 
+/// <summary>
+/// A sweep a month ahead expires every other test's sessions and idempotency keys in the shared database,
+/// so these tests run alone, after the parallel ones.
+/// </summary>
+[CollectionDefinition(DisableParallelization = true)]
+[Collection(typeof(ExpiredSessionSweeperTests))]
 public sealed class ExpiredSessionSweeperTests(OnboardingApiFactory factory)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
