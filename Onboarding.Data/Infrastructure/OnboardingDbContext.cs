@@ -24,6 +24,18 @@ public class OnboardingDbContext : DbContext
 
     public required DbSet<IdempotencyRecord> IdempotencyRecords { get; set; }
 
+    public required DbSet<Org> Orgs { get; set; }
+
+    public required DbSet<OrgDomain> OrgDomains { get; set; }
+
+    public required DbSet<OrgUser> Users { get; set; }
+
+    public required DbSet<ApiKey> ApiKeys { get; set; }
+
+    public required DbSet<Claim> Claims { get; set; }
+
+    public required DbSet<OutboxEmail> OutboxEmails { get; set; }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OnboardingDbContext).Assembly);
 }

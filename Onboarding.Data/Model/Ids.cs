@@ -4,8 +4,20 @@ namespace Onboarding.Data.Model;
 public static class Ids
 {
     public const string SessionPrefix = "ses_";
+    public const string ClaimPrefix = "clm_";
+    public const string OrgPrefix = "org_";
+    public const string UserPrefix = "usr_";
+    public const string ApiKeyPrefix = "key_";
 
     public static string NewSessionId() => SessionPrefix + Ulid.NewUlid();
+
+    public static string NewClaimId() => ClaimPrefix + Ulid.NewUlid();
+
+    public static string NewOrgId() => OrgPrefix + Ulid.NewUlid();
+
+    public static string NewUserId() => UserPrefix + Ulid.NewUlid();
+
+    public static string NewApiKeyId() => ApiKeyPrefix + Ulid.NewUlid();
 
     /// <summary>True when <paramref name="id"/> is the prefix followed by a well-formed ULID.</summary>
     public static bool IsWellFormed(string? id, string prefix) =>
