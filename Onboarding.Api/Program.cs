@@ -16,5 +16,6 @@ app.MapOpenApi();
 app.MapScalarApiReference(options => options.WithTitle("Onboarding API"));
 
 app.MapSessionsApi();
+app.MapClaimsApi();
 
 app.Run();

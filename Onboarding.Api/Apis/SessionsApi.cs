@@ -34,7 +34,8 @@ public static class SessionsApi
             .Produces<AppendEventsResponse>(StatusCodes.Status202Accepted)
             .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status410Gone,
                 StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity)
-            .WithExamples(SessionExamples.AppendRequest, SessionExamples.AppendResponse);
+            .WithExamples(SessionExamples.AppendRequest, SessionExamples.AppendResponse)
+            .RateLimitedPerIp("append", o => o.AppendPerIp, WhenRedisIsDown.LocalLimit);
 
         api.MapGet("/{sessionId}", ReadSession)
             .WithName("ReadSession")

@@ -1,7 +1,10 @@
+using Microsoft.Extensions.Options;
+using Onboarding.Api.Claims;
 using Onboarding.Api.Infrastructure;
 using Onboarding.Api.Infrastructure.OpenApi;
 using Onboarding.Api.Sessions;
 using Onboarding.Data;
+using Onboarding.Data.Security;
 
 namespace Onboarding.Api.Extensions;
 
@@ -32,6 +35,14 @@ public static class Extensions
         builder.Services.AddSingleton<SessionNotifier>();
         builder.Services.AddScoped<Idempotency>();
         builder.Services.AddScoped<SessionService>();
+
+        builder.Services.AddOptions<ClaimOptions>().BindConfiguration(ClaimOptions.SectionName);
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName);
+        builder.Services.AddSingleton<RateLimiter>();
+        builder.Services.AddSingleton(services =>
+            LinkSealer.FromBase64Key(services.GetRequiredService<IOptions<TokenSigningOptions>>().Value.SigningKey));
+        builder.Services.AddScoped<ClaimDelivery>();
+        builder.Services.AddScoped<ClaimService>();
         return builder;
     }
 }

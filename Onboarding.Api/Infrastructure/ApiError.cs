@@ -2,10 +2,14 @@ using System.Text.Json.Serialization;
 
 namespace Onboarding.Api.Infrastructure;
 
-/// <summary>The public surface's error envelope (seed 004): <c>{ "error": "...", "code": "..." }</c>.</summary>
+/// <summary>
+/// The public surface's error envelope (seed 004): <c>{ "error": "...", "code": "..." }</c>;
+/// <c>domain_already_claimed</c> adds the seed's <c>claim_hint</c>.
+/// </summary>
 public sealed record ApiError(
     [property: JsonPropertyName("error")] string Error,
-    [property: JsonPropertyName("code")] string Code);
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("claim_hint"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ClaimHint = null);
 
 /// <summary>Every error the public surface returns, with its status code, in one place.</summary>
 public static class Errors
@@ -35,6 +39,31 @@ public static class Errors
     public static JsonHttpResult<ApiError> IdempotencyKeyReused() =>
         Create(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused",
             "This Idempotency-Key was already used with a different request body.");
+
+    public static JsonHttpResult<ApiError> SessionAlreadyClaimed() =>
+        Create(StatusCodes.Status409Conflict, "session_already_claimed", "This session already belongs to an organisation.");
+
+    public static JsonHttpResult<ApiError> DomainAlreadyClaimed(string hint) =>
+        TypedResults.Json(new ApiError("The email's domain already belongs to an organisation.", "domain_already_claimed", hint), statusCode: StatusCodes.Status409Conflict);
+
+    public static JsonHttpResult<ApiError> OrgSlugTaken(string slug) =>
+        Create(StatusCodes.Status409Conflict, "org_slug_taken", $"The org slug '{slug}' is taken. Choose another and request a new link.");
+
+    public static JsonHttpResult<ApiError> EmailAlreadyRegistered() =>
+        Create(StatusCodes.Status409Conflict, "email_already_registered", "This email already belongs to a member of an organisation.");
+
+    public static JsonHttpResult<ApiError> AlreadyConfirmed() =>
+        Create(StatusCodes.Status409Conflict, "already_confirmed", "This claim was already confirmed; its API key was shown then. Rotate the key if it was lost.");
+
+    public static JsonHttpResult<ApiError> RateLimited() =>
+        Create(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests. Wait for the time in Retry-After, then try again.");
+
+    public static JsonHttpResult<ApiError> TemporarilyUnavailable() =>
+        Create(StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable",
+            "This endpoint is unavailable while its rate limiter cannot be reached. Try again shortly.");
+
+    public static JsonHttpResult<ApiError> Unauthorized() =>
+        Create(StatusCodes.Status401Unauthorized, "unauthorized", "A valid API key is required: Authorization: Bearer onb_….");
 
     public static JsonHttpResult<ApiError> Create(int status, string code, string message) =>
         TypedResults.Json(new ApiError(message, code), statusCode: status);

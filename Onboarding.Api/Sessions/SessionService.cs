@@ -185,12 +185,16 @@ public sealed class SessionService(
         return new RevokeViewResponse(ViewUrl(sessionId, viewTokens.Issue(sessionId, session.TokenGeneration, expiresAt: null)));
     }
 
-    private async Task<(AgentSession? Session, JsonHttpResult<ApiError>? Error)> LockForWriteAsync(
-        string sessionId, string? writeToken, CancellationToken cancellationToken)
-    {
-        var session = (await db.AgentSessions
+    /// <summary>Locks the session's row for the rest of the transaction; every writer of a session takes this lock first.</summary>
+    internal async Task<AgentSession?> LockAsync(string sessionId, CancellationToken cancellationToken) =>
+        (await db.AgentSessions
             .FromSql($"SELECT * FROM agent_sessions WHERE id = {sessionId} FOR UPDATE")
             .ToListAsync(cancellationToken)).SingleOrDefault();
+
+    internal async Task<(AgentSession? Session, JsonHttpResult<ApiError>? Error)> LockForWriteAsync(
+        string sessionId, string? writeToken, CancellationToken cancellationToken)
+    {
+        var session = await LockAsync(sessionId, cancellationToken);
         if (session is null)
         {
             return (null, Errors.SessionNotFound());
@@ -204,7 +208,8 @@ public sealed class SessionService(
         return IsExpired(session, time.GetUtcNow()) ? (null, Errors.SessionExpired()) : (session, null);
     }
 
-    private void Append(AgentSession session, IReadOnlyList<ValidatedEvent> events, DateTimeOffset receivedAt)
+    /// <summary>Adds events to the chain of a session locked by <see cref="LockAsync"/>; the caller saves.</summary>
+    internal void Append(AgentSession session, IReadOnlyList<ValidatedEvent> events, DateTimeOffset receivedAt)
     {
         foreach (var e in events)
         {
@@ -223,7 +228,7 @@ public sealed class SessionService(
         }
     }
 
-    private static bool IsExpired(AgentSession session, DateTimeOffset now) => session.ClaimedAt is null && now >= session.ExpiresAt;
+    internal static bool IsExpired(AgentSession session, DateTimeOffset now) => session.ClaimedAt is null && now >= session.ExpiresAt;
 
     private string ViewUrl(string sessionId, string token) =>
         $"{_options.PublicWebUrl.TrimEnd('/')}/onboarding/{sessionId}?t={token}";

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,19 @@ public sealed class OnboardingApiFactory : WebApplicationFactory<SessionServices
         }
     }
 
+    /// <summary>Sent by tests to act as a given client address (the in-memory server has none).</summary>
+    public const string ClientAddressHeader = "X-Test-Client-Address";
+
+    /// <summary>The same Api with some settings changed.</summary>
+    public WebApplicationFactory<SessionServices> WithSettings(params (string Key, string Value)[] settings) =>
+        WithWebHostBuilder(builder =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        });
+
     /// <summary>The same Api with its clock replaced, for expiry tests.</summary>
     public WebApplicationFactory<SessionServices> WithTime(TimeProvider time) =>
         WithWebHostBuilder(builder => builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(time))));
@@ -50,6 +64,13 @@ public sealed class OnboardingApiFactory : WebApplicationFactory<SessionServices
         builder.UseSetting("ConnectionStrings:redis", Infrastructure.RedisConnectionString);
         builder.UseSetting("Tokens:SigningKey", Infrastructure.SigningKey);
         builder.UseSetting("Onboarding:PublicWebUrl", PublicWebUrl);
+        // Every test shares one address and one Redis; the rate-limit tests set their own limits and addresses.
+        foreach (var limit in new[] { "LookupPerIp", "ClaimPerIp", "ClaimPerEmail", "ClaimLinkPerIp", "AppendPerIp" })
+        {
+            builder.UseSetting($"RateLimits:{limit}:Limit", "1000000");
+        }
+
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ClientAddressFromHeader>());
     }
 
     public override async ValueTask DisposeAsync()
@@ -58,4 +79,22 @@ public sealed class OnboardingApiFactory : WebApplicationFactory<SessionServices
         await Infrastructure.StopAsync();
         _data.Delete(recursive: true);
     }
+}
+
+/// <summary>Gives each request the address named in <see cref="OnboardingApiFactory.ClientAddressHeader"/>.</summary>
+internal sealed class ClientAddressFromHeader : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            if (System.Net.IPAddress.TryParse(context.Request.Headers[OnboardingApiFactory.ClientAddressHeader], out var address))
+            {
+                context.Connection.RemoteIpAddress = address;
+            }
+
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }
