@@ -17,5 +17,6 @@ app.MapScalarApiReference(options => options.WithTitle("Onboarding API"));
 
 app.MapSessionsApi();
 app.MapClaimsApi();
+app.MapAccountApi();
 
 app.Run();

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Onboarding.Api.Authentication;
 using Onboarding.Api.Claims;
 using Onboarding.Api.Infrastructure;
 using Onboarding.Api.Infrastructure.OpenApi;
@@ -43,6 +45,10 @@ public static class Extensions
             LinkSealer.FromBase64Key(services.GetRequiredService<IOptions<TokenSigningOptions>>().Value.SigningKey));
         builder.Services.AddScoped<ClaimDelivery>();
         builder.Services.AddScoped<ClaimService>();
+
+        builder.Services.AddAuthentication(ApiKeyClaims.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyClaims.Scheme, null);
+        builder.Services.AddAuthorization();
         return builder;
     }
 }
