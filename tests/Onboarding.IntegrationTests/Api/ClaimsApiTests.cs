@@ -305,6 +305,31 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
     }
 
     [Fact]
+    public async Task WithAMailerTheLinkIsQueuedSealedInTheOutbox()
+    {
+        var withMailer = factory.WithSettings(("RESEND_API_KEY", "re_test"), ("Onboarding:Claims:DeliveryWait", "00:00:00.2"));
+        var client = new SessionsClient(withMailer.CreateClient());
+        var session = await client.OpenAsync();
+        var (slug, domain) = Unique();
+
+        using var response = await client.Http.SendAsync(ClaimRequest(session, $"leonard@{domain}", slug), Cancel);
+        var body = await ReadJsonAsync(response);
+
+        // Nobody sends in this test, so the answer is "email" (still pending) and the link stays out of it.
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("email", body["delivery"]!.GetValue<string>());
+        Assert.Null(body["magic_link_preview"]);
+        var claimId = body["claim_id"]!.GetValue<string>();
+        await using var db = Database();
+        var message = await db.OutboxEmails.SingleAsync(m => m.ClaimId == claimId, Cancel);
+        Assert.Equal($"leonard@{domain}", message.To);
+        Assert.Equal("claim/" + claimId, message.IdempotencyKey);
+        var link = Onboarding.Data.Security.LinkSealer.FromBase64Key(factory.Infrastructure.SigningKey).Open(message.SealedLink!, claimId);
+        Assert.StartsWith($"{OnboardingApiFactory.PublicWebUrl}/onboarding/claim/{claimId}?t=ct_", link);
+        Assert.Null(Onboarding.Data.Security.LinkSealer.FromBase64Key(factory.Infrastructure.SigningKey).Open(message.SealedLink!, "clm_other"));
+    }
+
+    [Fact]
     public async Task NeitherTheDatabaseNorTheResponsesOfOthersHoldTheTokenOrKey()
     {
         var session = await _client.OpenAsync();
