@@ -71,6 +71,32 @@ public sealed class ViewerTests(ComposedSystem system)
     }
 
     [Fact]
+    public async Task AConfirmedClaimFlipsTheOpenViewerToClaimed()
+    {
+        var session = await OpenSessionAsync();
+        await using var context = await system.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(session.ViewUrl);
+        await Expect(page.Locator("article.event")).ToHaveCountAsync(1);
+        var slug = "e2e-" + Guid.NewGuid().ToString("N")[..8];
+
+        using var claim = new HttpRequestMessage(HttpMethod.Post, $"/onboarding/sessions/{session.Id}/claim")
+        {
+            Content = JsonContent.Create(new { email = $"dev@{slug}.io", org_slug = slug }),
+        };
+        claim.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.WriteToken);
+        using var requested = await system.Api.SendAsync(claim, Cancel);
+        var link = new Uri(JsonNode.Parse(await requested.Content.ReadAsStringAsync(Cancel))!["magic_link_preview"]!.GetValue<string>());
+        Assert.StartsWith(system.App.WebUrl, link.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal);
+        using var confirmed = await system.Api.PostAsync(link.PathAndQuery, null, Cancel);
+        Assert.True(confirmed.IsSuccessStatusCode, await confirmed.Content.ReadAsStringAsync(Cancel));
+
+        await Expect(page.Locator(".claimed-banner")).ToContainTextAsync($"Claimed by {slug}");
+        await Expect(page.Locator("article.event[data-type='onboarding.claimed']")).ToContainTextAsync(slug);
+        await Expect(page.Locator(".chain")).ToContainTextAsync("Chain verified (2 events)");
+    }
+
+    [Fact]
     public async Task TheViewerPageIsNeverCachedAndSendsNoReferrer()
     {
         var session = await OpenSessionAsync();
