@@ -6,6 +6,7 @@ using Microsoft.FluentUI.AspNetCore.Components;
 using Onboarding.Web.Infrastructure;
 using Onboarding.Web.Services;
 using Onboarding.Web.Sessions;
+using Polly;
 using StackExchange.Redis;
 
 namespace Onboarding.Web.Extensions;
@@ -29,6 +30,7 @@ public static class Extensions
 
         // Service discovery resolves "api" from services__api__http__0 (set by the AppHost), preferring https.
         builder.Services.AddHttpClient<OnboardingApiClient>(client => client.BaseAddress = new("https+http://api"));
+        builder.Services.AddClaimConfirmationClient();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFluentUIComponents();
@@ -36,5 +38,20 @@ public static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ISessionUpdates, SessionUpdates>();
         return builder;
+    }
+
+    /// <summary>How long the claim confirmation may take before the page says the Api did not answer.</summary>
+    public static readonly TimeSpan ClaimConfirmationTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Registers <see cref="ClaimConfirmationClient"/>: the Api's address, a timeout, and no retry.</summary>
+    public static IHttpClientBuilder AddClaimConfirmationClient(this IServiceCollection services)
+    {
+        var client = services.AddHttpClient<ClaimConfirmationClient>(client => client.BaseAddress = new("https+http://api"));
+#pragma warning disable EXTEXP0001 // Marked "for evaluation"; it is the documented way to drop the default handler for one client.
+        // No retry: if a first confirm's answer is lost, a retry gets 409 already_confirmed and the key is never shown.
+        client.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        client.AddResilienceHandler("claim-confirmation", pipeline => pipeline.AddTimeout(ClaimConfirmationTimeout));
+        return client;
     }
 }

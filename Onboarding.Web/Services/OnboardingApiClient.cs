@@ -81,6 +81,22 @@ public sealed class OnboardingApiClient(HttpClient httpClient, ILogger<Onboardin
         }
     }
 
+    /// <summary>Reads a claim's preview with its magic-link token; never changes the claim, so retries are safe.</summary>
+    public Task<ClaimPreviewRead> PreviewClaimAsync(string claimId, string token, CancellationToken cancellationToken = default) =>
+        ClaimResponses.GuardAsync(async () =>
+        {
+            using var response = await httpClient.GetAsync(ClaimResponses.Path(claimId, token), cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return ClaimPreviewRead.Failed(await ClaimResponses.ProblemAsync(response, cancellationToken));
+            }
+
+            var preview = await response.Content.ReadFromJsonAsync<ClaimPreview>(cancellationToken);
+            return preview is { ClaimId: not null, SessionId: not null, Email: not null, OrgSlug: not null }
+                ? ClaimPreviewRead.Success(preview)
+                : ClaimPreviewRead.Failed(new ClaimProblemDetails(ClaimFailure.ApiUnavailable, "The Api answered without a claim."));
+        }, ClaimPreviewRead.Failed, logger, "Previewing", claimId, cancellationToken);
+
     private static async Task<ApiErrorBody?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentType?.MediaType is not ("application/json" or "application/problem+json"))
