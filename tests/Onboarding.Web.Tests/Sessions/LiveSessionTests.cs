@@ -41,6 +41,8 @@ public sealed class LiveSessionTests : IAsyncDisposable
     public async Task AHiddenViewerReadsEveryThirtySecondsAndAtOnceWhenShownAgain()
     {
         var live = await StartAsync();
+        // Hidden once the viewer waits on its 1 s tick, so the tick below is the one that reads.
+        await Until(() => _time.Waiting);
         live.SetVisible(false);
         await AdvanceAsync(TimeSpan.FromSeconds(1));
         await Until(() => live.State.Mode.PollEvery == LiveSession.HiddenPoll);
