@@ -114,7 +114,7 @@ public static class ClaimsApi
     public static async Task<Results<Ok<ClaimPreview>, JsonHttpResult<ApiError>>> PreviewClaim(
         string claimId, [FromQuery(Name = "t")] string? token, HttpResponse response, ClaimService claims, CancellationToken cancellationToken)
     {
-        KeepOutOfCachesAndReferrers(response);
+        response.KeepOutOfCachesAndReferrers();
         if (!Ids.IsWellFormed(claimId, Ids.ClaimPrefix))
         {
             return Errors.TokenInvalid();
@@ -127,7 +127,7 @@ public static class ClaimsApi
     public static async Task<Results<Ok<ClaimConfirmation>, JsonHttpResult<ApiError>>> ConfirmClaim(
         string claimId, [FromQuery(Name = "t")] string? token, HttpResponse response, ClaimService claims, CancellationToken cancellationToken)
     {
-        KeepOutOfCachesAndReferrers(response);
+        response.KeepOutOfCachesAndReferrers();
         if (!Ids.IsWellFormed(claimId, Ids.ClaimPrefix))
         {
             return Errors.TokenInvalid();
@@ -135,11 +135,5 @@ public static class ClaimsApi
 
         var outcome = await claims.ConfirmAsync(claimId, token, cancellationToken);
         return outcome.Error is { } error ? error : TypedResults.Ok(outcome.Value);
-    }
-
-    private static void KeepOutOfCachesAndReferrers(HttpResponse response)
-    {
-        response.Headers.CacheControl = "no-store";
-        response.Headers["Referrer-Policy"] = "no-referrer";
     }
 }

@@ -127,8 +127,7 @@ public static class SessionsApi
         [AsParameters] SessionServices services, CancellationToken cancellationToken)
     {
         // The token is a capability: keep it out of caches and referrers.
-        response.Headers.CacheControl = "no-store";
-        response.Headers["Referrer-Policy"] = "no-referrer";
+        response.KeepOutOfCachesAndReferrers();
         if (!Ids.IsWellFormed(sessionId, Ids.SessionPrefix))
         {
             return Errors.SessionNotFound();

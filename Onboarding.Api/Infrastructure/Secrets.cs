@@ -22,4 +22,11 @@ public static class Secrets
         const string scheme = "Bearer ";
         return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
     }
+
+    /// <summary>A response that carries or answers a capability token: no cache keeps it, no link leaks it as a referrer.</summary>
+    public static void KeepOutOfCachesAndReferrers(this HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.Headers["Referrer-Policy"] = "no-referrer";
+    }
 }
