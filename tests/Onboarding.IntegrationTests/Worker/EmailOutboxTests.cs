@@ -1,5 +1,11 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -352,6 +358,36 @@ public sealed class EmailOutboxTests(OnboardingApiFactory factory) : IAsyncDispo
         Assert.Null(row.FailedAt);
         Assert.NotNull(row.SealedLink);
         Assert.StartsWith("SMTP relay unreachable", row.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheWorkerAsConfiguredPostsToResendOncePerAttempt()
+    {
+        // Arrange: the Worker's own composition, with RESEND_API_KEY set and the hosted services left out.
+        // A 500 would be retried underneath by the standard resilience handler if the client kept it.
+        await using var resend = await FakeResend.StartAsync((_, _) => new ResendReply(500, new { name = "internal_server_error" }));
+        await using var worker = new WebApplicationFactory<OutboxSender>().WithWebHostBuilder(builder => builder
+            .UseEnvironment("Testing")
+            .UseSetting("ConnectionStrings:onboardingdb", factory.Infrastructure.PostgresConnectionString)
+            .UseSetting("Tokens:SigningKey", factory.Infrastructure.SigningKey)
+            .UseSetting(EmailOptions.ResendApiKeyName, ResendKey)
+            .UseSetting("Email:Resend:BaseUrl", resend.BaseUrl.ToString())
+            .ConfigureTestServices(services =>
+            {
+                services.RemoveAll<IHostedService>();
+                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new FakeTimeProvider(Start)));
+            }));
+        var (claimId, _) = await AddClaimEmailAsync("leonard@acme.example", "acme");
+
+        // Act
+        var result = await worker.Services.GetRequiredService<OutboxSender>().SendDueAsync(Cancel);
+
+        // Assert
+        Assert.Equal(new OutboxResult(0, 0, 1), result);
+        var request = Assert.Single(resend.Requests);
+        Assert.Equal($"Bearer {ResendKey}", request.Authorization);
+        Assert.Equal($"claim/{claimId}", request.IdempotencyKey);
+        Assert.Equal("Resend answered 500 internal_server_error", (await ReadRowAsync(claimId)).LastError);
     }
 
     private async Task<string> OpenSessionAsync() => (await new SessionsClient(factory.CreateClient()).OpenAsync()).Id;
