@@ -17,6 +17,8 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ExpiredSessionSweeper>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ExpiredSessionSweeper>());
+
+        builder.AddEmailOutbox();
         return builder;
     }
 }
