@@ -45,6 +45,12 @@ public sealed class AppHostOptions
     /// <summary><c>ASPNETCORE_ENVIRONMENT</c> of the launched services.</summary>
     public string Environment { get; set; } = "Development";
 
+    /// <summary>
+    /// Extra configuration for every launched service, as environment variables (<c>Email__Resend__BaseUrl</c>).
+    /// Tests use it; from a shell, plain environment variables reach the services anyway.
+    /// </summary>
+    public Dictionary<string, string?> ServiceSettings { get; init; } = [];
+
     /// <summary>How long a resource may take to become healthy.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(90);
 

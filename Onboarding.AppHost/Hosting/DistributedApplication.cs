@@ -229,6 +229,11 @@ public sealed class DistributedApplication(AppHostOptions options, LogSink log) 
             environment[$"services__api__http__{i}"] = apiUrls[i];
         }
 
+        foreach (var (key, value) in options.ServiceSettings)
+        {
+            environment[key] = value;
+        }
+
         return environment;
     }
 

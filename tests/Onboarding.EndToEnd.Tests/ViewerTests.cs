@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Onboarding.EndToEnd.Tests.Infrastructure;
 
@@ -9,6 +6,8 @@ namespace Onboarding.EndToEnd.Tests;
 /// <summary>The live viewer at <c>view_url</c>, in Chromium, against the composed system.</summary>
 public sealed class ViewerTests(ComposedSystem system)
 {
+    private readonly CodingAgent _agent = new(system);
+
     private const string ScriptPayload = "<script>window.__injected = true</script><img src=x onerror=window.__injected=true>";
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
@@ -16,7 +15,7 @@ public sealed class ViewerTests(ComposedSystem system)
     [Fact]
     public async Task AnAppendedEventAppearsWithoutReloadAndMarkupShowsAsText()
     {
-        var session = await OpenSessionAsync();
+        var session = await _agent.OpenSessionAsync();
         await using var context = await system.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
 
@@ -26,7 +25,7 @@ public sealed class ViewerTests(ComposedSystem system)
         // A reload would lose this mark.
         await page.EvaluateAsync("() => window.__firstLoad = true");
 
-        await AppendAsync(session,
+        await _agent.AppendAsync(session,
             new { type = "onboarding.jurisdiction_selected", ts = 1746478291000, payload = new { jurisdiction = "EU" } },
             new { type = "onboarding.note", ts = 1746478292000, payload = new { text = ScriptPayload } });
 
@@ -41,13 +40,13 @@ public sealed class ViewerTests(ComposedSystem system)
     [Fact]
     public async Task TheTokenInTheAddressBarRotatesAndStillOpensTheSession()
     {
-        var session = await OpenSessionAsync();
+        var session = await _agent.OpenSessionAsync();
         await using var context = await system.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(session.ViewUrl);
         await Expect(page.Locator("article.event")).ToHaveCountAsync(1);
-        await page.WaitForFunctionAsync($"() => new URL(location.href).searchParams.get('t') !== '{Token(session.ViewUrl)}'");
+        await page.WaitForFunctionAsync($"() => new URL(location.href).searchParams.get('t') !== '{session.ViewToken}'");
 
         // A reload with the rotated token is a working link.
         await page.ReloadAsync();
@@ -58,14 +57,14 @@ public sealed class ViewerTests(ComposedSystem system)
     [Fact]
     public async Task AnInvalidLinkShowsItsOwnPage()
     {
-        var session = await OpenSessionAsync();
+        var session = await _agent.OpenSessionAsync();
         await using var context = await system.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(session.ViewUrl.Replace("?t=", "?t=x", StringComparison.Ordinal));
         await Expect(page.Locator("[data-problem='TokenInvalid']")).ToContainTextAsync("This link is invalid or was revoked");
 
-        await page.GotoAsync($"{system.App.WebUrl}/onboarding/ses_00000000000000000000000000?t={Token(session.ViewUrl)}");
+        await page.GotoAsync($"{system.App.WebUrl}/onboarding/ses_00000000000000000000000000?t={session.ViewToken}");
         await Expect(page.Locator("[data-problem]")).ToBeVisibleAsync();
         Assert.Equal(0, await page.Locator("article.event").CountAsync());
     }
@@ -73,21 +72,14 @@ public sealed class ViewerTests(ComposedSystem system)
     [Fact]
     public async Task AConfirmedClaimFlipsTheOpenViewerToClaimed()
     {
-        var session = await OpenSessionAsync();
+        var session = await _agent.OpenSessionAsync();
         await using var context = await system.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(session.ViewUrl);
         await Expect(page.Locator("article.event")).ToHaveCountAsync(1);
         var slug = "e2e-" + Guid.NewGuid().ToString("N")[..8];
 
-        using var claim = new HttpRequestMessage(HttpMethod.Post, $"/onboarding/sessions/{session.Id}/claim")
-        {
-            Content = JsonContent.Create(new { email = $"dev@{slug}.io", org_slug = slug }),
-        };
-        claim.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.WriteToken);
-        using var requested = await system.Api.SendAsync(claim, Cancel);
-        var link = new Uri(JsonNode.Parse(await requested.Content.ReadAsStringAsync(Cancel))!["magic_link_preview"]!.GetValue<string>());
-        Assert.StartsWith(system.App.WebUrl, link.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal);
+        var link = await _agent.RequestClaimAsync(session, $"dev@{slug}.io", slug);
         using var confirmed = await system.Api.PostAsync(link.PathAndQuery, null, Cancel);
         Assert.True(confirmed.IsSuccessStatusCode, await confirmed.Content.ReadAsStringAsync(Cancel));
 
@@ -99,7 +91,7 @@ public sealed class ViewerTests(ComposedSystem system)
     [Fact]
     public async Task TheViewerPageIsNeverCachedAndSendsNoReferrer()
     {
-        var session = await OpenSessionAsync();
+        var session = await _agent.OpenSessionAsync();
         using var http = new HttpClient();
 
         using var response = await http.GetAsync(session.ViewUrl, Cancel);
@@ -110,29 +102,6 @@ public sealed class ViewerTests(ComposedSystem system)
         // Not prerendered: the token-bearing read happens in the circuit, not in this response.
         Assert.DoesNotContain("session-header", await response.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
     }
-
-    private async Task<(string Id, string ViewUrl, string WriteToken)> OpenSessionAsync()
-    {
-        using var response = await system.Api.PostAsJsonAsync("/onboarding/sessions", new { user_agent = "e2e-agent/1.0", project_hint = "github.com/acme/e2e" }, Cancel);
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel))!;
-        Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
-        var viewUrl = body["view_url"]!.GetValue<string>();
-        Assert.StartsWith(system.App.WebUrl, viewUrl, StringComparison.Ordinal);
-        return (body["session_id"]!.GetValue<string>(), viewUrl, body["write_token"]!.GetValue<string>());
-    }
-
-    private async Task AppendAsync((string Id, string ViewUrl, string WriteToken) session, params object[] events)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/onboarding/sessions/{session.Id}/events")
-        {
-            Content = JsonContent.Create(new { events }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.WriteToken);
-        using var response = await system.Api.SendAsync(request, Cancel);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancel));
-    }
-
-    private static string Token(string viewUrl) => Uri.UnescapeDataString(viewUrl[(viewUrl.IndexOf("?t=", StringComparison.Ordinal) + 3)..]);
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 }

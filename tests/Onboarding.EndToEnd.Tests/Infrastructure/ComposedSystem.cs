@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using Onboarding.AppHost.Hosting;
+using Onboarding.Testing;
 
 [assembly: AssemblyFixture(typeof(Onboarding.EndToEnd.Tests.Infrastructure.ComposedSystem))]
 
@@ -8,6 +9,7 @@ namespace Onboarding.EndToEnd.Tests.Infrastructure;
 /// <summary>
 /// The whole system, composed by the AppHost exactly as a developer runs it (Postgres, Redis, migrations,
 /// Api, Worker, Web as separate processes) on free loopback ports, plus Debian's Chromium under Playwright.
+/// Email goes through Resend's API to a fake Resend, so claim links arrive as a developer gets them.
 /// </summary>
 public sealed class ComposedSystem : IAsyncLifetime
 {
@@ -20,6 +22,9 @@ public sealed class ComposedSystem : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
 
     public HttpClient Api { get; private set; } = null!;
+
+    /// <summary>Every email the Worker handed to "Resend".</summary>
+    public FakeResend Mailbox { get; private set; } = null!;
 
     /// <summary>Everything the services printed so far, for failure messages.</summary>
     public string Log
@@ -39,6 +44,7 @@ public sealed class ComposedSystem : IAsyncLifetime
         await Prerequisites.EnsureAsync(postgres: true, redis: true, chromium: true, Collect, cancel);
         // When the tests run as root, the postgres user must be able to reach the data directory.
         File.SetUnixFileMode(_data.FullName, (UnixFileMode)0b111_101_101);
+        Mailbox = await FakeResend.StartAsync();
         App = new DistributedApplication(
             new AppHostOptions
             {
@@ -49,6 +55,11 @@ public sealed class ComposedSystem : IAsyncLifetime
                 WorkerPort = 0,
                 PostgresPort = 0,
                 RedisPort = 0,
+                ServiceSettings =
+                {
+                    ["RESEND_API_KEY"] = "re_e2e_test",
+                    ["Email__Resend__BaseUrl"] = Mailbox.BaseUrl.ToString(),
+                },
             },
             Collect);
         try
@@ -80,6 +91,11 @@ public sealed class ComposedSystem : IAsyncLifetime
         _playwright?.Dispose();
         Api?.Dispose();
         await App.StopAsync();
+        if (Mailbox is not null)
+        {
+            await Mailbox.DisposeAsync();
+        }
+
         _data.Delete(recursive: true);
     }
 

@@ -14,6 +14,7 @@ using Onboarding.Data.Infrastructure;
 using Onboarding.Data.Model;
 using Onboarding.Data.Security;
 using Onboarding.IntegrationTests.Infrastructure;
+using Onboarding.Testing;
 using Onboarding.Worker.Email;
 
 namespace Onboarding.IntegrationTests.Worker;

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Onboarding.IntegrationTests.Infrastructure;
+namespace Onboarding.Testing;
 
 /// <summary>What the fake Resend received in one request.</summary>
 public sealed record ResendRequest(string? Authorization, string? IdempotencyKey, JsonNode Body);
