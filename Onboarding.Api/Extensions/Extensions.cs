@@ -42,7 +42,10 @@ public static class Extensions
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName);
         builder.Services.AddSingleton<RateLimiter>();
         builder.Services.AddSingleton(services =>
-            LinkSealer.FromBase64Key(services.GetRequiredService<IOptions<TokenSigningOptions>>().Value.SigningKey));
+        {
+            var keys = services.GetRequiredService<IOptions<TokenSigningOptions>>().Value;
+            return LinkSealer.FromBase64Key(keys.SigningKey, keys.PreviousSigningKeys);
+        });
         builder.Services.AddScoped<ClaimDelivery>();
         builder.Services.AddScoped<ClaimService>();
 

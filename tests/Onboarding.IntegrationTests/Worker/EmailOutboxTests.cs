@@ -236,6 +236,21 @@ public sealed class EmailOutboxTests(OnboardingApiFactory factory) : IAsyncDispo
     }
 
     [Fact]
+    public async Task ALinkSealedJustBeforeAKeyRotationIsStillSent()
+    {
+        await using var resend = await FakeResend.StartAsync();
+        var time = new FakeTimeProvider(Start);
+        var oldKey = RandomNumberGenerator.GetBytes(32);
+        var (claimId, link) = await AddClaimEmailAsync("leonard@acme.example", "acme", sealer: new LinkSealer(oldKey));
+        var rotated = new LinkSealer(Convert.FromBase64String(factory.Infrastructure.SigningKey), oldKey);
+
+        var result = await CreateSender(time, CreateResend(resend), sealer: rotated).SendDueAsync(Cancel);
+
+        Assert.Equal(new OutboxResult(1, 0, 0), result);
+        Assert.Contains(link, Assert.Single(resend.For($"claim/{claimId}")).Body["text"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TwoSendersDrainingAtOnceSendEachEmailOnce()
     {
         // Arrange: 40 emails, two senders taking 3 at a time.
@@ -461,10 +476,11 @@ public sealed class EmailOutboxTests(OnboardingApiFactory factory) : IAsyncDispo
     private static EmailOptions SmtpOptionsFor(int port) =>
         new() { Smtp = { Host = "127.0.0.1", Port = port, UseTls = false }, SendTimeout = TimeSpan.FromSeconds(10) };
 
-    private OutboxSender CreateSender(TimeProvider time, IEmailSender sender, int maxAttempts = 8, int batchSize = 20, TimeSpan? pollInterval = null) =>
+    private OutboxSender CreateSender(
+        TimeProvider time, IEmailSender sender, int maxAttempts = 8, int batchSize = 20, TimeSpan? pollInterval = null, LinkSealer? sealer = null) =>
         new(_dataSource,
             sender,
-            Sealer,
+            sealer ?? Sealer,
             time,
             Options.Create(new EmailOptions { MaxAttempts = maxAttempts, BatchSize = batchSize, PollInterval = pollInterval ?? TimeSpan.FromSeconds(5) }),
             NullLogger<OutboxSender>.Instance);
