@@ -56,6 +56,10 @@ public sealed class ClaimPageTests(ComposedSystem system)
         await page.ReloadAsync();
         await Expect(page.Locator("[data-problem='AlreadyConfirmed']")).ToContainTextAsync("This claim is already confirmed");
         Assert.DoesNotContain(key, await page.ContentAsync(), StringComparison.Ordinal);
+
+        // No service wrote the link's token or the key to its log.
+        Assert.False(system.Logged(link.Query[3..]), "a service logged the claim token");
+        Assert.False(system.Logged(key), "a service logged the API key");
     }
 
     [Fact]

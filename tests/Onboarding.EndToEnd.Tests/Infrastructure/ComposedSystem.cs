@@ -38,6 +38,15 @@ public sealed class ComposedSystem : IAsyncLifetime
         }
     }
 
+    /// <summary>Whether any service printed this text, ever.</summary>
+    public bool Logged(string text)
+    {
+        lock (_log)
+        {
+            return _log.Exists(line => line.Contains(text, StringComparison.Ordinal));
+        }
+    }
+
     public async ValueTask InitializeAsync()
     {
         var cancel = TestContext.Current.CancellationToken;

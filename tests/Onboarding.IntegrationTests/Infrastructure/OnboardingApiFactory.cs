@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Onboarding.Api.Apis;
 using Onboarding.AppHost.Hosting;
 
@@ -22,6 +23,9 @@ public sealed class OnboardingApiFactory : WebApplicationFactory<SessionServices
     private readonly List<string> _infrastructureLog = [];
 
     public DistributedApplication Infrastructure { get; private set; } = null!;
+
+    /// <summary>Everything the Api logged: our own categories at every level, the others at the configured ones.</summary>
+    public LogCapture Logs { get; } = new();
 
     public async ValueTask InitializeAsync()
     {
@@ -71,6 +75,7 @@ public sealed class OnboardingApiFactory : WebApplicationFactory<SessionServices
         }
 
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ClientAddressFromHeader>());
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<LogCapture>("Onboarding", LogLevel.Trace));
     }
 
     public override async ValueTask DisposeAsync()
