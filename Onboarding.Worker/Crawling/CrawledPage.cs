@@ -1,0 +1,21 @@
+namespace Onboarding.Worker.Crawling;
+
+/// <summary>One fetched HTML page of the company's site, reduced to what the generators read. Every string is plain text.</summary>
+/// <param name="Url">The page's final URL (after redirects), without fragment.</param>
+/// <param name="Title">The <c>&lt;title&gt;</c>, trimmed.</param>
+/// <param name="Description">The meta description, else <c>og:description</c>.</param>
+/// <param name="SiteName"><c>og:site_name</c>, else <c>application-name</c>.</param>
+/// <param name="Headings">h1–h3 texts in document order.</param>
+/// <param name="MainText">The main content's text (navigation, header, footer, scripts and styles left out), blocks separated by blank lines, capped in length.</param>
+/// <param name="Language">The <c>lang</c> of the <c>html</c> element.</param>
+public sealed record CrawledPage(
+    Uri Url,
+    string? Title,
+    string? Description,
+    string? SiteName,
+    IReadOnlyList<string> Headings,
+    string MainText,
+    string? Language);
+
+/// <summary>What a crawl of a site produced: the home page first, then the other pages in the order they were chosen.</summary>
+public sealed record CrawledSite(Uri Home, IReadOnlyList<CrawledPage> Pages);
