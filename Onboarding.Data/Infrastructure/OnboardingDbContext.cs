@@ -36,6 +36,14 @@ public class OnboardingDbContext : DbContext
 
     public required DbSet<OutboxEmail> OutboxEmails { get; set; }
 
+    public required DbSet<ScrapeSession> ScrapeSessions { get; set; }
+
+    public required DbSet<UserProfile> UserProfiles { get; set; }
+
+    public required DbSet<Job> Jobs { get; set; }
+
+    public required DbSet<RunStep> RunSteps { get; set; }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OnboardingDbContext).Assembly);
 }

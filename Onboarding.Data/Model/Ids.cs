@@ -8,6 +8,7 @@ public static class Ids
     public const string OrgPrefix = "org_";
     public const string UserPrefix = "usr_";
     public const string ApiKeyPrefix = "key_";
+    public const string RunPrefix = "run_";
 
     public static string NewSessionId() => SessionPrefix + Ulid.NewUlid();
 
@@ -18,6 +19,8 @@ public static class Ids
     public static string NewUserId() => UserPrefix + Ulid.NewUlid();
 
     public static string NewApiKeyId() => ApiKeyPrefix + Ulid.NewUlid();
+
+    public static string NewRunId() => RunPrefix + Ulid.NewUlid();
 
     /// <summary>True when <paramref name="id"/> is the prefix followed by a well-formed ULID.</summary>
     public static bool IsWellFormed(string? id, string prefix) =>

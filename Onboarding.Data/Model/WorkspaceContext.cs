@@ -76,3 +76,24 @@ public sealed record IdealCustomerProfile
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Sources { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }
+
+/// <summary>The person behind the workspace, as they described themselves (seed 003's <c>user_context</c>).</summary>
+public sealed record UserContext
+{
+    public string? FirstName { get; init; }
+
+    public string? LastName { get; init; }
+
+    public string? Email { get; init; }
+
+    /// <summary>Recorded, not crawled: LinkedIn's robots.txt refuses crawlers.</summary>
+    public string? LinkedinUrl { get; init; }
+
+    public string? CompanyLinkedinUrl { get; init; }
+}
+
+/// <summary>What the user added by hand (seed 003's <c>extra_context</c>).</summary>
+public sealed record ExtraContext
+{
+    public string? Freeform { get; init; }
+}

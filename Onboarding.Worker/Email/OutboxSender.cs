@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Onboarding.Data.Security;
+using Onboarding.Worker.Infrastructure;
 
 namespace Onboarding.Worker.Email;
 
@@ -38,13 +38,11 @@ public sealed class OutboxSender(
     private static readonly Counter<long> FailedCounter = Meter.CreateCounter<long>("onboarding.emails.failed", description: "Emails rejected, given up or skipped");
     private static readonly Counter<long> RetriedCounter = Meter.CreateCounter<long>("onboarding.emails.retried", description: "Sends that failed transiently and will be retried");
 
-    // Notifications only need to wake the loop once, however many arrive while it works.
-    private readonly Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly PostgresWakeUp _wakeUp = new(dataSource, Channel, time, logger);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var listening = ListenAsync(stoppingToken);
+        var listening = _wakeUp.ListenAsync(stoppingToken);
         var settings = options.Value;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -65,7 +63,7 @@ public sealed class OutboxSender(
             // A full batch means more may be due already.
             if (result.Sent + result.Failed + result.Retried < settings.BatchSize)
             {
-                await WaitForWorkAsync(settings.PollInterval, stoppingToken);
+                await _wakeUp.WaitAsync(settings.PollInterval, stoppingToken);
             }
         }
 
@@ -79,7 +77,7 @@ public sealed class OutboxSender(
     public async Task<OutboxResult> SendDueAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var now = Microseconds(time.GetUtcNow());
+        var now = PostgresTime.Truncate(time.GetUtcNow());
         var lockedUntil = now + settings.LockDuration;
         var due = await TakeDueAsync(now, lockedUntil, settings.BatchSize, cancellationToken);
 
@@ -165,7 +163,7 @@ public sealed class OutboxSender(
                     return await FailAsync(message, lockedUntil, $"gave up after {message.Attempts} attempts: {reason}");
                 }
 
-                var delay = retryAfter is { } wait ? Clamp(wait, TimeSpan.Zero, RetryAfterCap) : Backoff(message.Attempts);
+                var delay = retryAfter is { } wait ? Clamp(wait, TimeSpan.Zero, RetryAfterCap) : Backoff.WithFullJitter(message.Attempts, BackoffBase, BackoffCap);
                 if (!await SettleAsync(message, lockedUntil, """
                     UPDATE email_outbox
                     SET next_attempt_at = @at, locked_until = NULL, last_error = @detail
@@ -255,83 +253,7 @@ public sealed class OutboxSender(
         return due;
     }
 
-    /// <summary>Keeps one connection LISTENing; reconnects with backoff when it drops. Each (re)connect triggers a round.</summary>
-    private async Task ListenAsync(CancellationToken stoppingToken)
-    {
-        var retry = TimeSpan.FromSeconds(1);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, _) => _wake.Writer.TryWrite(true);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-
-                retry = TimeSpan.FromSeconds(1);
-                // Anything committed while nobody listened.
-                _wake.Writer.TryWrite(true);
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    if (!await connection.WaitAsync(TimeSpan.FromSeconds(30), stoppingToken))
-                    {
-                        // Quiet for a while: make sure the connection is still alive (a dead one throws).
-                        await using var ping = new NpgsqlCommand("SELECT 1", connection);
-                        await ping.ExecuteNonQueryAsync(stoppingToken);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Listening on {Channel} failed; polling every {PollInterval} until it reconnects in {Retry}",
-                    Channel, options.Value.PollInterval, retry);
-                try
-                {
-                    await Task.Delay(retry, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                retry = Clamp(retry * 2, TimeSpan.Zero, TimeSpan.FromMinutes(1));
-            }
-        }
-    }
-
-    private async Task WaitForWorkAsync(TimeSpan pollInterval, CancellationToken stoppingToken)
-    {
-        using var poll = new CancellationTokenSource(pollInterval, time);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, poll.Token);
-        try
-        {
-            await _wake.Reader.WaitToReadAsync(either.Token);
-        }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-        {
-            // The poll interval passed.
-        }
-
-        _wake.Reader.TryRead(out _);
-    }
-
-    /// <summary>Exponential backoff with full jitter: uniform in [0, min(cap, base · 2^(attempt-1))].</summary>
-    private static TimeSpan Backoff(int attempt)
-    {
-        var ceiling = Math.Min(BackoffCap.TotalMilliseconds, BackoffBase.TotalMilliseconds * Math.Pow(2, Math.Max(0, attempt - 1)));
-        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
-    }
-
     private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
-
-    /// <summary>Postgres keeps microseconds; the fencing comparison needs the value exactly as stored.</summary>
-    private static DateTimeOffset Microseconds(DateTimeOffset value) => new(value.UtcTicks - value.UtcTicks % 10, TimeSpan.Zero);
 
     private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 

@@ -8,6 +8,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddOnboardingDatabase();
+        builder.AddRedisClient("redis");
 
         builder.Services.AddOptions<SweeperOptions>()
             .BindConfiguration(SweeperOptions.SectionName)
@@ -19,6 +20,7 @@ public static class Extensions
         builder.Services.AddHostedService(services => services.GetRequiredService<ExpiredSessionSweeper>());
 
         builder.AddEmailOutbox();
+        builder.AddJobRunner();
         return builder;
     }
 }

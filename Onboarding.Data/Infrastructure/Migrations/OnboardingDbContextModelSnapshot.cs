@@ -240,6 +240,114 @@ namespace Onboarding.Data.Infrastructure.Migrations
                     b.ToTable("idempotency_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Onboarding.Data.Model.Job", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long>("LeaseVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lease_version");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_attempts");
+
+                    b.Property<string>("OrgId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("org_id");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset>("RunAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("run_after");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("trace_parent");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_jobs");
+
+                    b.HasIndex("LeaseExpiresAt")
+                        .HasDatabaseName("ix_jobs_leased")
+                        .HasFilter("state = 'running'");
+
+                    b.HasIndex("OrgId")
+                        .HasDatabaseName("ix_jobs_org_id");
+
+                    b.HasIndex("RunAfter")
+                        .HasDatabaseName("ix_jobs_due")
+                        .HasFilter("state = 'queued'");
+
+                    b.HasIndex("SessionId")
+                        .HasDatabaseName("ix_jobs_session_id");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_jobs_user_id_created_at");
+
+                    b.ToTable("jobs", (string)null);
+                });
+
             modelBuilder.Entity("Onboarding.Data.Model.Org", b =>
                 {
                     b.Property<string>("Id")
@@ -418,6 +526,166 @@ namespace Onboarding.Data.Infrastructure.Migrations
                     b.ToTable("email_outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Onboarding.Data.Model.RunStep", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("detail");
+
+                    b.Property<DateTimeOffset>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("SpanId")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("span_id");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_run_steps");
+
+                    b.HasIndex("RunId", "StartedAt")
+                        .HasDatabaseName("ix_run_steps_run_id_started_at");
+
+                    b.ToTable("run_steps", (string)null);
+                });
+
+            modelBuilder.Entity("Onboarding.Data.Model.ScrapeSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CompanyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("company_name");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error_message");
+
+                    b.Property<string>("ErrorStep")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("error_step");
+
+                    b.Property<string>("FirstName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("first_name");
+
+                    b.Property<string>("LastName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("last_name");
+
+                    b.Property<string>("OrgId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("org_id");
+
+                    b.Property<int>("PagesFetched")
+                        .HasColumnType("integer")
+                        .HasColumnName("pages_fetched");
+
+                    b.Property<int>("PagesFound")
+                        .HasColumnType("integer")
+                        .HasColumnName("pages_found");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Website")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("website");
+
+                    b.HasKey("Id")
+                        .HasName("pk_onboarding_sessions");
+
+                    b.HasIndex("OrgId")
+                        .HasDatabaseName("ix_onboarding_sessions_org_id");
+
+                    b.HasIndex("RunId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_onboarding_sessions_run_id");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_onboarding_sessions_user_id_created_at");
+
+                    b.ToTable("onboarding_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Onboarding.Data.Model.SessionEvent", b =>
                 {
                     b.Property<string>("SessionId")
@@ -458,6 +726,88 @@ namespace Onboarding.Data.Infrastructure.Migrations
                     b.ToTable("session_events", (string)null);
                 });
 
+            modelBuilder.Entity("Onboarding.Data.Model.UserProfile", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("CompanyContext")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("company_context");
+
+                    b.Property<string>("CompanyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("company_name");
+
+                    b.Property<DateTimeOffset?>("ContextGeneratedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("context_generated_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("ExtraContext")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("extra_context");
+
+                    b.Property<string>("FirstName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("first_name");
+
+                    b.Property<string>("Icp")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("icp");
+
+                    b.Property<DateTimeOffset?>("LastContextRegeneratedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_context_regenerated_at");
+
+                    b.Property<string>("LastName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("last_name");
+
+                    b.Property<string>("MarketContext")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("market_context");
+
+                    b.Property<string>("OrgId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("org_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UserContext")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("user_context");
+
+                    b.Property<string>("Website")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("website");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_user_profiles");
+
+                    b.HasIndex("OrgId")
+                        .HasDatabaseName("ix_user_profiles_org_id");
+
+                    b.ToTable("user_profiles", (string)null);
+                });
+
             modelBuilder.Entity("Onboarding.Data.Model.ApiKey", b =>
                 {
                     b.HasOne("Onboarding.Data.Model.Org", null)
@@ -483,6 +833,29 @@ namespace Onboarding.Data.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_claims_agent_sessions_session_id");
+                });
+
+            modelBuilder.Entity("Onboarding.Data.Model.Job", b =>
+                {
+                    b.HasOne("Onboarding.Data.Model.Org", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_jobs_orgs_org_id");
+
+                    b.HasOne("Onboarding.Data.Model.ScrapeSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_jobs_scrape_sessions_session_id");
+
+                    b.HasOne("Onboarding.Data.Model.OrgUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_jobs_users_user_id");
                 });
 
             modelBuilder.Entity("Onboarding.Data.Model.Org", b =>
@@ -525,6 +898,33 @@ namespace Onboarding.Data.Infrastructure.Migrations
                         .HasConstraintName("fk_email_outbox_claims_claim_id");
                 });
 
+            modelBuilder.Entity("Onboarding.Data.Model.RunStep", b =>
+                {
+                    b.HasOne("Onboarding.Data.Model.Job", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_run_steps_jobs_run_id");
+                });
+
+            modelBuilder.Entity("Onboarding.Data.Model.ScrapeSession", b =>
+                {
+                    b.HasOne("Onboarding.Data.Model.Org", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_onboarding_sessions_orgs_org_id");
+
+                    b.HasOne("Onboarding.Data.Model.OrgUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_onboarding_sessions_users_user_id");
+                });
+
             modelBuilder.Entity("Onboarding.Data.Model.SessionEvent", b =>
                 {
                     b.HasOne("Onboarding.Data.Model.AgentSession", null)
@@ -533,6 +933,23 @@ namespace Onboarding.Data.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_session_events_agent_sessions_session_id");
+                });
+
+            modelBuilder.Entity("Onboarding.Data.Model.UserProfile", b =>
+                {
+                    b.HasOne("Onboarding.Data.Model.Org", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_profiles_orgs_org_id");
+
+                    b.HasOne("Onboarding.Data.Model.OrgUser", null)
+                        .WithOne()
+                        .HasForeignKey("Onboarding.Data.Model.UserProfile", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_user_profiles_users_user_id");
                 });
 #pragma warning restore 612, 618
         }
