@@ -18,5 +18,6 @@ app.MapScalarApiReference(options => options.WithTitle("Onboarding API"));
 app.MapSessionsApi();
 app.MapClaimsApi();
 app.MapAccountApi();
+app.MapWorkspaceApi();
 
 app.Run();

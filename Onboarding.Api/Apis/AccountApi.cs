@@ -14,7 +14,7 @@ public static class AccountApi
 {
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Account").RequireAuthorization();
+        var api = app.MapGroup("/api").WithTags("Account").RequireAuthorization().RateLimitedPerKey();
 
         api.MapGet("/me", Me)
             .WithName("Me")

@@ -5,6 +5,7 @@ using Onboarding.Api.Claims;
 using Onboarding.Api.Infrastructure;
 using Onboarding.Api.Infrastructure.OpenApi;
 using Onboarding.Api.Sessions;
+using Onboarding.Api.Workspaces;
 using Onboarding.Data;
 using Onboarding.Data.Security;
 
@@ -48,6 +49,8 @@ public static class Extensions
         });
         builder.Services.AddScoped<ClaimDelivery>();
         builder.Services.AddScoped<ClaimService>();
+        builder.Services.AddScoped<ScrapeService>();
+        builder.Services.AddScoped<ContextService>();
 
         builder.Services.AddAuthentication(ApiKeyClaims.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyClaims.Scheme, null);

@@ -37,6 +37,12 @@ public sealed class RateLimitOptions
     public RateLimit ClaimLinkPerIp { get; set; } = new(60, TimeSpan.FromMinutes(1));
 
     public RateLimit AppendPerIp { get; set; } = new(1200, TimeSpan.FromMinutes(1));
+
+    /// <summary>The authenticated <c>/api</c> surface, per API key (DESIGN §3.2).</summary>
+    public RateLimit ApiPerKey { get; set; } = new(100, TimeSpan.FromMinutes(1));
+
+    /// <summary>Runs that crawl a website (start-scraping, regenerate), per user: each makes outbound requests for us.</summary>
+    public RateLimit ScrapePerUser { get; set; } = new(10, TimeSpan.FromHours(1));
 }
 
 /// <summary>A limiter's answer; <see cref="Unavailable"/> when it failed closed.</summary>
@@ -147,6 +153,43 @@ public static class RateLimitingExtensions
             var limiter = http.RequestServices.GetRequiredService<RateLimiter>();
             var options = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
             var decision = await limiter.CheckAsync(policy, limit(options), ClientAddress(http), whenDown);
+            return decision.Allowed ? await next(context) : decision.Refusal(http.Response);
+        })
+        .ProducesError(StatusCodes.Status429TooManyRequests);
+
+    /// <summary>
+    /// Limits every endpoint of an authenticated group per API key. Without Redis the limit is kept per instance:
+    /// this surface answers 429, never 503 (DESIGN §3.2).
+    /// </summary>
+    public static RouteGroupBuilder RateLimitedPerKey(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var key = http.User.FindFirst(Authentication.ApiKeyClaims.KeyId)?.Value;
+            if (key is null)
+            {
+                return await next(context);
+            }
+
+            var limiter = http.RequestServices.GetRequiredService<RateLimiter>();
+            var options = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+            var decision = await limiter.CheckAsync("api-key", options.ApiPerKey, key, WhenRedisIsDown.LocalLimit);
+            return decision.Allowed ? await next(context) : decision.Refusal(http.Response);
+        });
+        return group;
+    }
+
+    /// <summary>Limits an authenticated endpoint per user, on top of the per-key limit.</summary>
+    public static RouteHandlerBuilder RateLimitedPerUser(
+        this RouteHandlerBuilder endpoint, string policy, Func<RateLimitOptions, RateLimit> limit, WhenRedisIsDown whenDown) =>
+        endpoint.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var limiter = http.RequestServices.GetRequiredService<RateLimiter>();
+            var options = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+            var user = http.User.FindFirst(Authentication.ApiKeyClaims.UserId)?.Value ?? "anonymous";
+            var decision = await limiter.CheckAsync(policy, limit(options), user, whenDown);
             return decision.Allowed ? await next(context) : decision.Refusal(http.Response);
         })
         .ProducesError(StatusCodes.Status429TooManyRequests);

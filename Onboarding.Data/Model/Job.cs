@@ -69,7 +69,10 @@ public class Job
     public DateTimeOffset? FinishedAt { get; set; }
 
     /// <summary>The trace id inside <see cref="TraceParent"/>, or null.</summary>
-    public string? TraceId => TraceParent is { Length: 55 } parent ? parent[3..35] : null;
+    public string? TraceId => TraceIdOf(TraceParent);
+
+    /// <summary>The trace id of a W3C traceparent (<c>00-{trace id}-{span id}-{flags}</c>).</summary>
+    public static string? TraceIdOf(string? traceParent) => traceParent is { Length: 55 } ? traceParent[3..35] : null;
 }
 
 /// <summary>One finished step of a run (a span of its trace), for the run's timeline.</summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Onboarding.IntegrationTests.Infrastructure;
 using static Onboarding.IntegrationTests.Infrastructure.SessionsClient;
 
@@ -78,18 +77,5 @@ public sealed class AccountApiTests(OnboardingApiFactory factory)
         return _client.Http.SendAsync(request, Cancel);
     }
 
-    private async Task<(string Key, string Slug, string Email)> ClaimAsync()
-    {
-        var session = await _client.OpenAsync();
-        var suffix = Guid.NewGuid().ToString("N")[..10];
-        var (slug, email) = ($"team-{suffix}", $"dev@team-{suffix}.io");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/onboarding/sessions/{session.Id}/claim")
-        {
-            Content = JsonContent.Create(new { email, org_slug = slug }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.WriteToken);
-        var preview = (await ReadJsonAsync(await _client.Http.SendAsync(request, Cancel)))["magic_link_preview"]!.GetValue<string>();
-        using var confirm = await _client.Http.PostAsync(new Uri(preview).PathAndQuery, null, Cancel);
-        return ((await ReadJsonAsync(confirm))["api_key"]!.GetValue<string>(), slug, email);
-    }
+    private Task<(string Key, string Slug, string Email)> ClaimAsync() => _client.ClaimWorkspaceAsync();
 }

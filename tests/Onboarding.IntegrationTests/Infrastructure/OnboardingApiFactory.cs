@@ -69,7 +69,7 @@ public sealed class OnboardingApiFactory : WebApplicationFactory<SessionServices
         builder.UseSetting("Tokens:SigningKey", Infrastructure.SigningKey);
         builder.UseSetting("Onboarding:PublicWebUrl", PublicWebUrl);
         // Every test shares one address and one Redis; the rate-limit tests set their own limits and addresses.
-        foreach (var limit in new[] { "LookupPerIp", "ClaimPerIp", "ClaimPerEmail", "ClaimLinkPerIp", "AppendPerIp" })
+        foreach (var limit in new[] { "LookupPerIp", "ClaimPerIp", "ClaimPerEmail", "ClaimLinkPerIp", "AppendPerIp", "ApiPerKey", "ScrapePerUser" })
         {
             builder.UseSetting($"RateLimits:{limit}:Limit", "1000000");
         }

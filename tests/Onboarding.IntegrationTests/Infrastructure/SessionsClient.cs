@@ -25,6 +25,22 @@ public sealed class SessionsClient(HttpClient http)
         return new OpenedSession(json["session_id"]!.GetValue<string>(), json["view_url"]!.GetValue<string>(), json["expires_at"]!.GetValue<long>(), json["write_token"]!.GetValue<string>());
     }
 
+    /// <summary>Opens a session and claims it through its fallback link: a new org, whose API key this returns.</summary>
+    public async Task<(string Key, string Slug, string Email)> ClaimWorkspaceAsync()
+    {
+        var session = await OpenAsync();
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        var (slug, email) = ($"team-{suffix}", $"dev@team-{suffix}.io");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/onboarding/sessions/{session.Id}/claim")
+        {
+            Content = JsonContent.Create(new { email, org_slug = slug }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.WriteToken);
+        var preview = (await ReadJsonAsync(await http.SendAsync(request, Cancel)))["magic_link_preview"]!.GetValue<string>();
+        using var confirm = await http.PostAsync(new Uri(preview).PathAndQuery, null, Cancel);
+        return ((await ReadJsonAsync(confirm))["api_key"]!.GetValue<string>(), slug, email);
+    }
+
     public Task<HttpResponseMessage> AppendAsync(OpenedSession session, object body, string? idempotencyKey = null, string? writeToken = null) =>
         AppendRawAsync(session.Id, JsonSerializer.Serialize(body), writeToken ?? session.WriteToken, idempotencyKey);
 

@@ -1,0 +1,304 @@
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Mvc;
+using Onboarding.Api.Authentication;
+using Onboarding.Api.Infrastructure;
+using Onboarding.Api.Infrastructure.OpenApi;
+using Onboarding.Api.Workspaces;
+using Onboarding.Data.Jobs;
+using Onboarding.Data.Model;
+using StackExchange.Redis;
+
+namespace Onboarding.Api.Apis;
+
+/// <summary>The workspace surface of seeds 000, 001 and 003: start the scrape, follow it, read and regenerate the context.</summary>
+public static class WorkspaceApi
+{
+    private const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>How often the status stream re-reads without a notification, and how long one stream lasts.</summary>
+    private static readonly TimeSpan StreamPoll = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan StreamLifetime = TimeSpan.FromMinutes(10);
+
+    public static IEndpointRouteBuilder MapWorkspaceApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Workspace").RequireAuthorization().RateLimitedPerKey();
+
+        api.MapPost("/onboarding/start-scraping", StartScraping)
+            .WithName("StartScraping")
+            .WithSummary("Start the onboarding scrape of the company website")
+            .WithDescription("Creates the onboarding session (pending) and its run in one transaction and returns at once; the Worker then moves it through looking_up, gathering_info and generating_context to completed or failed. Poll GET /api/onboarding/status every 3–5 s or follow GET /api/onboarding/status/stream. Supports Idempotency-Key.")
+            .Accepts<StartScrapingRequest>("application/json")
+            .Produces<StartScrapingResponse>()
+            .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge,
+                StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable)
+            .RateLimitedPerUser("scrape", o => o.ScrapePerUser, WhenRedisIsDown.FailClosed);
+
+        api.MapGet("/onboarding/status", Status)
+            .WithName("OnboardingStatus")
+            .WithSummary("The latest (or the given) onboarding session")
+            .WithDescription("session is null when the user never started onboarding. No side effects.")
+            .Produces<StatusResponse>()
+            .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+
+        api.MapGet("/onboarding/status/stream", StatusStream)
+            .WithName("OnboardingStatusStream")
+            .WithSummary("Server-sent events: the session's status each time it changes")
+            .WithDescription("Sends a status event at once and after every change, and ends once the session is completed or failed (or after 10 minutes; reconnect to go on).")
+            .Produces<ScrapeSessionView>(contentType: "text/event-stream")
+            .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+
+        api.MapGet("/context", GetContext)
+            .WithName("GetContext")
+            .WithSummary("The workspace's company, market and ideal-customer context")
+            .Produces<ContextResponse>()
+            .ProducesError(StatusCodes.Status401Unauthorized);
+
+        api.MapPut("/context", PutContext)
+            .WithName("PutContext")
+            .WithSummary("Replace parts of the context by hand")
+            .WithDescription("Each context given replaces the stored one; those left out stay as they are.")
+            .Accepts<UpdateContextRequest>("application/json")
+            .Produces<ContextResponse>()
+            .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
+
+        api.MapPost("/context/regenerate", Regenerate)
+            .WithName("RegenerateContext")
+            .WithSummary("Crawl again and rebuild the context, once per 24 hours")
+            .WithDescription("400 unless website or linkedinUrl is given. freeformContext is written at once, before the run starts. A second call within 24 h gets 429 with nextAvailableAt (enforced in Postgres).")
+            .Accepts<RegenerateRequest>("application/json")
+            .Produces<RegenerateResponse>()
+            .Produces<RegenerateRefusal>(StatusCodes.Status429TooManyRequests)
+            .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
+                StatusCodes.Status503ServiceUnavailable)
+            .RateLimitedPerUser("scrape", o => o.ScrapePerUser, WhenRedisIsDown.FailClosed);
+
+        api.MapGet("/runs", Runs)
+            .WithName("Runs")
+            .WithSummary("The workspace's background runs, newest first")
+            .Produces<RunsResponse>()
+            .ProducesError(StatusCodes.Status401Unauthorized);
+
+        api.MapGet("/runs/{runId}", Run)
+            .WithName("Run")
+            .WithSummary("One run and its timeline of steps (the spans of its trace)")
+            .Produces<RunDetails>()
+            .ProducesError(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    public static async Task<Results<Ok<StartScrapingResponse>, JsonHttpResult<ApiError>>> StartScraping(
+        HttpRequest request, ClaimsPrincipal user, ScrapeService scrapes, CancellationToken cancellationToken)
+    {
+        var (body, bytes, error) = await ReadAsync<StartScrapingRequest>(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var workspace = WorkspaceOf(user);
+        var (idempotent, keyError) = IdempotencyRequest.From(request, $"start-scraping:{workspace.UserId}", bytes);
+        if (keyError is not null)
+        {
+            return keyError;
+        }
+
+        var outcome = await scrapes.StartAsync(workspace, body!, idempotent, cancellationToken);
+        if (outcome.Replayed)
+        {
+            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        return outcome.Error is { } failure ? failure : TypedResults.Ok(outcome.Value);
+    }
+
+    public static async Task<Results<Ok<StatusResponse>, JsonHttpResult<ApiError>>> Status(
+        [FromQuery] string? sessionId, ClaimsPrincipal user, ScrapeService scrapes, CancellationToken cancellationToken)
+    {
+        if (!TryParseSessionId(sessionId, out var id))
+        {
+            return InvalidSessionId();
+        }
+
+        var session = await scrapes.StatusAsync(WorkspaceOf(user), id, cancellationToken);
+        return session is null && id is not null ? SessionNotFound() : TypedResults.Ok(new StatusResponse(session));
+    }
+
+    public static async Task<Results<ServerSentEventsResult<ScrapeSessionView>, JsonHttpResult<ApiError>>> StatusStream(
+        [FromQuery] string? sessionId, ClaimsPrincipal user, ScrapeService scrapes, IConnectionMultiplexer redis, CancellationToken cancellationToken)
+    {
+        if (!TryParseSessionId(sessionId, out var id))
+        {
+            return InvalidSessionId();
+        }
+
+        var workspace = WorkspaceOf(user);
+        var first = await scrapes.StatusAsync(workspace, id, cancellationToken);
+        if (first is null)
+        {
+            return SessionNotFound();
+        }
+
+        return TypedResults.ServerSentEvents(Follow(first, workspace, scrapes, redis, cancellationToken), eventType: "status");
+    }
+
+    public static async Task<Ok<ContextResponse>> GetContext(ClaimsPrincipal user, ContextService contexts, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await contexts.GetAsync(WorkspaceOf(user), cancellationToken));
+
+    public static async Task<Results<Ok<ContextResponse>, JsonHttpResult<ApiError>>> PutContext(
+        HttpRequest request, ClaimsPrincipal user, ContextService contexts, CancellationToken cancellationToken)
+    {
+        var (body, _, error) = await ReadAsync<UpdateContextRequest>(request, cancellationToken);
+        return error ?? (Results<Ok<ContextResponse>, JsonHttpResult<ApiError>>)TypedResults.Ok(await contexts.UpdateAsync(WorkspaceOf(user), body!, cancellationToken));
+    }
+
+    public static async Task<Results<Ok<RegenerateResponse>, JsonHttpResult<RegenerateRefusal>, JsonHttpResult<ApiError>>> Regenerate(
+        HttpRequest request, ClaimsPrincipal user, ContextService contexts, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (body, _, error) = await ReadAsync<RegenerateRequest>(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var outcome = await contexts.RegenerateAsync(WorkspaceOf(user), body!, cancellationToken);
+        if (outcome.NextAvailableAt is { } next)
+        {
+            var wait = next - time.GetUtcNow();
+            request.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Json(
+                new RegenerateRefusal("Context was regenerated less than 24 hours ago.", "rate_limited", WorkspaceRules.Utc(next)),
+                statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
+        return outcome.Error is { } failure ? failure : TypedResults.Ok(outcome.Started);
+    }
+
+    public static async Task<Ok<RunsResponse>> Runs(
+        [FromQuery] int? limit, ClaimsPrincipal user, ScrapeService scrapes, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new RunsResponse(await scrapes.RunsAsync(WorkspaceOf(user), Math.Clamp(limit ?? 20, 1, 100), cancellationToken)));
+
+    public static async Task<Results<Ok<RunDetails>, JsonHttpResult<ApiError>>> Run(
+        string runId, ClaimsPrincipal user, ScrapeService scrapes, CancellationToken cancellationToken)
+    {
+        var run = Ids.IsWellFormed(runId, Ids.RunPrefix) ? await scrapes.RunAsync(WorkspaceOf(user), runId, cancellationToken) : null;
+        return run is null ? Errors.Create(StatusCodes.Status404NotFound, "run_not_found", "No run of this workspace has this id.") : TypedResults.Ok(run);
+    }
+
+    /// <summary>Yields the session each time it changes: woken by the Worker's Redis notification, re-read every few seconds regardless.</summary>
+    private static async IAsyncEnumerable<ScrapeSessionView> Follow(
+        ScrapeSessionView first, Workspace workspace, ScrapeService scrapes, IConnectionMultiplexer redis,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        var channel = RedisChannel.Literal(JobQueue.ProgressChannel(first.RunId));
+        var subscriber = redis.GetSubscriber();
+        void Notified(RedisChannel _, RedisValue __) => wake.Writer.TryWrite(true);
+        // Without Redis, polling alone still delivers every change, a little later.
+        var subscribed = false;
+        if (redis.IsConnected)
+        {
+            try
+            {
+                await subscriber.SubscribeAsync(channel, Notified);
+                subscribed = true;
+            }
+            catch (RedisException)
+            {
+            }
+        }
+
+        try
+        {
+            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            lifetime.CancelAfter(StreamLifetime);
+            var last = first;
+            yield return first;
+            while (!ScrapeStatus.IsFinal(last.Status) && !lifetime.IsCancellationRequested)
+            {
+                using (var poll = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Token))
+                {
+                    poll.CancelAfter(StreamPoll);
+                    try
+                    {
+                        await wake.Reader.WaitToReadAsync(poll.Token);
+                        wake.Reader.TryRead(out _);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // Time to re-read anyway.
+                    }
+                }
+
+                var current = await scrapes.StatusAsync(workspace, first.Id, cancellationToken);
+                if (current is not null && current != last)
+                {
+                    last = current;
+                    yield return current;
+                }
+            }
+        }
+        finally
+        {
+            if (subscribed && redis.IsConnected)
+            {
+                await subscriber.UnsubscribeAsync(channel, Notified, CommandFlags.FireAndForget);
+            }
+        }
+    }
+
+    private static async Task<(T? Body, byte[] Bytes, JsonHttpResult<ApiError>? Error)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        var (document, bytes, error) = await JsonBody.ReadAsync(request, MaxBodyBytes, allowEmpty: false, cancellationToken);
+        using var _ = document;
+        if (error is not null)
+        {
+            return (null, bytes, error);
+        }
+
+        try
+        {
+            return document!.Deserialize<T>(JsonSerializerOptions.Web) is { } body
+                ? (body, bytes, null)
+                : (null, bytes, Errors.InvalidRequest("The request body must be a JSON object."));
+        }
+        catch (JsonException e)
+        {
+            return (null, bytes, Errors.InvalidRequest($"The request body does not match the schema at {e.Path}: {Reason(e)}"));
+        }
+    }
+
+    // The serializer's own message names .NET types; say what was wrong in the request's terms.
+    private static string Reason(JsonException e) =>
+        e.Message.Contains("missing required properties", StringComparison.Ordinal) ? "a required field is missing." : "a field has the wrong type.";
+
+    private static bool TryParseSessionId(string? value, out Guid? id)
+    {
+        id = null;
+        if (value is null)
+        {
+            return true;
+        }
+
+        if (Guid.TryParseExact(value, "D", out var parsed))
+        {
+            id = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static JsonHttpResult<ApiError> InvalidSessionId() => Errors.InvalidRequest("sessionId must be a UUID, as returned by start-scraping.");
+
+    private static JsonHttpResult<ApiError> SessionNotFound() =>
+        Errors.Create(StatusCodes.Status404NotFound, "session_not_found", "No onboarding session of this workspace has this id.");
+
+    private static Workspace WorkspaceOf(ClaimsPrincipal user) =>
+        new(user.Get(ApiKeyClaims.OrgId), user.Get(ApiKeyClaims.UserId), user.Get(ApiKeyClaims.Email));
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Onboarding.Api.Infrastructure;
+using Onboarding.Api.Sessions;
+using Onboarding.Data.Infrastructure;
+using Onboarding.Data.Jobs;
+using Onboarding.Data.Model;
+using static Onboarding.Api.Workspaces.WorkspaceRules;
+
+namespace Onboarding.Api.Workspaces;
+
+/// <summary>The caller of the workspace surface, from its API key.</summary>
+public sealed record Workspace(string OrgId, string UserId, string Email);
+
+/// <summary>Starts onboarding scrapes (seed 000) and reports on them and on the workspace's runs (seed 001).</summary>
+public sealed class ScrapeService(OnboardingDbContext db, Idempotency idempotency, TimeProvider time)
+{
+    public async Task<Outcome<StartScrapingResponse>> StartAsync(
+        Workspace workspace, StartScrapingRequest request, IdempotencyRequest? idempotent, CancellationToken cancellationToken)
+    {
+        if (!IsWebsite(request.Website))
+        {
+            return Errors.InvalidRequest("website must be an absolute http or https URL, such as https://acme.com.");
+        }
+
+        if (request.Email is not null && !IsEmail(request.Email))
+        {
+            return Errors.InvalidRequest("email must be a valid email address, such as sid@acme.com.");
+        }
+
+        if (request.FirstName?.Length > MaxNameLength || request.LastName?.Length > MaxNameLength)
+        {
+            return Errors.InvalidRequest($"firstName and lastName must be at most {MaxNameLength} characters.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (idempotent is not null && await idempotency.ClaimAsync(idempotent, cancellationToken) is { } first)
+        {
+            return Idempotency.SameRequest(first, idempotent)
+                ? new Outcome<StartScrapingResponse>(JsonSerializer.Deserialize<StartScrapingResponse>(first.ResponseBody, JsonSerializerOptions.Web), null, Replayed: true)
+                : Errors.IdempotencyKeyReused();
+        }
+
+        var now = time.GetUtcNow();
+        var email = (request.Email ?? workspace.Email).ToLowerInvariant();
+        var session = new ScrapeSession
+        {
+            Id = Guid.CreateVersion7(now),
+            OrgId = workspace.OrgId,
+            UserId = workspace.UserId,
+            RunId = Ids.NewRunId(),
+            Website = request.Website!,
+            Email = email,
+            FirstName = string.IsNullOrWhiteSpace(request.FirstName) ? FirstNameFromEmail(email) : request.FirstName.Trim(),
+            LastName = string.IsNullOrWhiteSpace(request.LastName) ? null : request.LastName.Trim(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.ScrapeSessions.Add(session);
+        var profile = await Profiles.LockAsync(db, workspace, now, cancellationToken);
+        profile.Email = email;
+        profile.FirstName = session.FirstName;
+        profile.LastName = session.LastName ?? profile.LastName;
+        profile.Website = session.Website;
+        profile.UpdatedAt = now;
+        Activity.Current?.SetTag(Microsoft.Extensions.Hosting.RunTelemetry.RunIdTag, session.RunId);
+        await JobQueue.EnqueueAsync(db, new Job
+        {
+            Id = session.RunId,
+            Kind = JobKinds.Scrape,
+            OrgId = workspace.OrgId,
+            UserId = workspace.UserId,
+            SessionId = session.Id,
+            Payload = JobPayload.Write(new ScrapePayload(session.Website)),
+            RunAfter = now,
+            CreatedAt = now,
+            TraceParent = JobQueue.CurrentTraceParent(),
+        }, cancellationToken);
+
+        var response = new StartScrapingResponse(session.Id, session.RunId);
+        if (idempotent is not null)
+        {
+            await idempotency.CompleteAsync(idempotent, StatusCodes.Status200OK, JsonSerializer.Serialize(response, JsonSerializerOptions.Web), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return response;
+    }
+
+    /// <summary>The given session of this user, or the latest one when no id is given; null when there is none.</summary>
+    public async Task<ScrapeSessionView?> StatusAsync(Workspace workspace, Guid? sessionId, CancellationToken cancellationToken)
+    {
+        var sessions = db.ScrapeSessions.AsNoTracking().Where(s => s.UserId == workspace.UserId);
+        var session = sessionId is { } id
+            ? await sessions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken)
+            : await sessions.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).FirstOrDefaultAsync(cancellationToken);
+        if (session is null)
+        {
+            return null;
+        }
+
+        var traceParent = await db.Jobs.Where(j => j.Id == session.RunId).Select(j => j.TraceParent).SingleOrDefaultAsync(cancellationToken);
+        return new ScrapeSessionView(
+            session.Id, session.Status, session.CompanyName, session.ErrorMessage, session.ErrorStep, session.Website, session.RunId,
+            Job.TraceIdOf(traceParent),
+            session.PagesFound, session.PagesFetched, Utc(session.CreatedAt), Utc(session.UpdatedAt), Utc(session.CompletedAt));
+    }
+
+    public async Task<IReadOnlyList<RunView>> RunsAsync(Workspace workspace, int limit, CancellationToken cancellationToken)
+    {
+        var jobs = await db.Jobs.AsNoTracking()
+            .Where(j => j.UserId == workspace.UserId)
+            .OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+        return jobs.Select(View).ToList();
+    }
+
+    public async Task<RunDetails?> RunAsync(Workspace workspace, string runId, CancellationToken cancellationToken)
+    {
+        var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == runId && j.UserId == workspace.UserId, cancellationToken);
+        if (job is null)
+        {
+            return null;
+        }
+
+        var steps = await db.RunSteps.AsNoTracking()
+            .Where(s => s.RunId == runId)
+            .OrderBy(s => s.StartedAt).ThenBy(s => s.Id)
+            .ToListAsync(cancellationToken);
+        return new RunDetails(View(job), steps.ConvertAll(s => new RunStepView(s.Name, s.Detail, s.Outcome, s.Attempt, Utc(s.StartedAt), Utc(s.EndedAt), s.SpanId)));
+    }
+
+    private static RunView View(Job job) => new(
+        job.Id, job.Kind, job.State, job.Attempts, job.MaxAttempts, job.SessionId, job.LastError, job.TraceId,
+        Utc(job.CreatedAt), Utc(job.StartedAt), Utc(job.FinishedAt));
+}

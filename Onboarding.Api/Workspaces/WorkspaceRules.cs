@@ -1,0 +1,41 @@
+using Onboarding.Api.Claims;
+
+namespace Onboarding.Api.Workspaces;
+
+/// <summary>What the workspace surface accepts.</summary>
+public static class WorkspaceRules
+{
+    public const int MaxUrlLength = 2048;
+    public const int MaxNameLength = 100;
+    public const int MaxFreeformLength = 10_000;
+
+    /// <summary>An absolute http(s) URL with a host and no credentials, e.g. https://acme.com.</summary>
+    public static bool IsWebsite(string? value) =>
+        value is { Length: > 0 and <= MaxUrlLength }
+        && Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && uri.Scheme is "http" or "https"
+        && uri.Host.Length > 0
+        && uri.UserInfo.Length == 0;
+
+    /// <summary>A LinkedIn URL (linkedin.com or a subdomain such as www.linkedin.com).</summary>
+    public static bool IsLinkedinUrl(string? value) =>
+        IsWebsite(value)
+        && new Uri(value!).Host is var host
+        && (host.Equals("linkedin.com", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".linkedin.com", StringComparison.OrdinalIgnoreCase));
+
+    public static bool IsEmail(string? value) => ClaimRules.IsValidEmail(value);
+
+    /// <summary>Seed 000: the first name defaults to the email's local part (sid@acme.com → sid), up to its first separator.</summary>
+    public static string FirstNameFromEmail(string email)
+    {
+        var local = email[..email.IndexOf('@', StringComparison.Ordinal)];
+        var end = local.IndexOfAny(['.', '_', '+', '-']);
+        var name = end > 0 ? local[..end] : local;
+        return name.Length <= MaxNameLength ? name : name[..MaxNameLength];
+    }
+
+    /// <summary>Timestamps on this surface are UTC and serialise with a trailing Z, as seed 003's pattern requires.</summary>
+    public static DateTime Utc(DateTimeOffset value) => value.UtcDateTime;
+
+    public static DateTime? Utc(DateTimeOffset? value) => value?.UtcDateTime;
+}
