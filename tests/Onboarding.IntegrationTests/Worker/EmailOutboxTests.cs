@@ -385,6 +385,7 @@ public sealed class EmailOutboxTests(OnboardingApiFactory factory) : IAsyncDispo
         await using var worker = new WebApplicationFactory<OutboxSender>().WithWebHostBuilder(builder => builder
             .UseEnvironment("Testing")
             .UseSetting("ConnectionStrings:onboardingdb", factory.Infrastructure.PostgresConnectionString)
+            .UseSetting("ConnectionStrings:redis", factory.Infrastructure.RedisConnectionString)
             .UseSetting("Tokens:SigningKey", factory.Infrastructure.SigningKey)
             .UseSetting(EmailOptions.ResendApiKeyName, ResendKey)
             .UseSetting("Email:Resend:BaseUrl", resend.BaseUrl.ToString())
