@@ -117,7 +117,7 @@ internal static partial class CompanyExtraction
     private static bool IsNameLike(string value)
     {
         var words = Text.Words(value);
-        if (words.Count is 0 or > 5 || value.Length > 60 || value.Contains(',', StringComparison.Ordinal) || Text.EndsSentence(value)
+        if (words.Count == 0 || Text.WordCount(value) > 5 || value.Length > 60 || value.Contains(',', StringComparison.Ordinal) || Text.EndsSentence(value)
             || Vocabulary.GenericHeadings.Contains(value) || GenericTitleWords.Contains(words[0]))
         {
             return false;

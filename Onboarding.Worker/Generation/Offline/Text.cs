@@ -138,8 +138,23 @@ internal static partial class Text
         return word.Length == 1 && char.IsLetter(word[0]) || Abbreviations.Contains(word);
     }
 
-    /// <summary>The number of words (runs of letters or digits).</summary>
-    public static int WordCount(string value) => WordRegex().Count(value);
+    /// <summary>
+    /// The number of words (runs of letters or digits). Chinese and Japanese write without spaces, so there two
+    /// characters count as a word: length rules then mean about the same in every script.
+    /// </summary>
+    public static int WordCount(string value)
+    {
+        var cjk = 0;
+        foreach (var c in value)
+        {
+            if (c is >= '\u3040' and <= '\u30FF' or >= '\u3400' and <= '\u9FFF' or >= '\uF900' and <= '\uFAFF')
+            {
+                cjk++;
+            }
+        }
+
+        return cjk == 0 ? WordRegex().Count(value) : WordRegex().Count(CjkCharacter().Replace(value, " ")) + (cjk + 1) / 2;
+    }
 
     /// <summary>The words (runs of letters or digits, with an apostrophe inside) in order.</summary>
     public static List<string> Words(string value)
@@ -250,7 +265,10 @@ internal static partial class Text
         _ => string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1],
     };
 
-    /// <summary>Looks like code or markup rather than prose: tags, braces, assignments.</summary>
+    /// <summary>
+    /// Looks like code or markup rather than prose: a line that opens with a tag, a closing tag, a tag with attributes,
+    /// arrows, braces and statement ends, a shell prompt. Prose that names an element ("drop in &lt;Widget/&gt;") is prose.
+    /// </summary>
     public static bool LooksLikeCode(string value) => CodeRegex().IsMatch(value);
 
     /// <summary>Ends like a sentence.</summary>
@@ -261,6 +279,9 @@ internal static partial class Text
     [GeneratedRegex(@"[\p{L}\p{N}]+(?:['’][\p{L}]+)?")]
     private static partial Regex WordRegex();
 
-    [GeneratedRegex(@"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|[{};]\s*$|=>|\w+=""|^\s*[$>#]\s")]
+    [GeneratedRegex(@"^\s*<[A-Za-z!/]|</[A-Za-z]|<[A-Za-z][\w:-]*\s+[\w:-]+\s*=|=>|\{\{|[{};]\s*$|^\s*[$>#]\s")]
     private static partial Regex CodeRegex();
+
+    [GeneratedRegex(@"[\u3040-\u30FF\u3400-\u9FFF\uF900-\uFAFF]")]
+    private static partial Regex CjkCharacter();
 }
