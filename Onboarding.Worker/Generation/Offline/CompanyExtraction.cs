@@ -447,20 +447,18 @@ internal static partial class CompanyExtraction
                     AddName(attribution.Groups["company"].Value, 2, page);
                 }
 
-                if (CustomerCue().Match(line.Text) is not { Success: true } cue)
-                {
-                    continue;
-                }
-
                 // "… customers include Shopify, Anduril and Zola." names follow the cue in the same sentence.
-                var after = line.Text[(cue.Index + cue.Length)..];
-                var sentenceEnd = after.IndexOfAny(['.', ';', '!', '?']);
-                foreach (var item in ListItems(sentenceEnd >= 0 ? after[..sentenceEnd] : after))
+                if (CustomerCue().Match(line.Text) is { Success: true } cue)
                 {
-                    AddName(item, 2, page);
+                    var after = line.Text[(cue.Index + cue.Length)..];
+                    var sentenceEnd = after.IndexOfAny(['.', ';', '!', '?']);
+                    foreach (var item in ListItems(sentenceEnd >= 0 ? after[..sentenceEnd] : after))
+                    {
+                        AddName(item, 2, page);
+                    }
                 }
 
-                // Logo walls: a "Trusted by …" line followed by lines that are each one name.
+                // Logo walls: a "Trusted by …" / "Powering …" line followed by lines that are each one name.
                 if (CustomerCueAlone().IsMatch(line.Text))
                 {
                     for (var j = i + 1; j < lines.Count && lines[j].Kind == LineKind.Short && j <= i + 12; j++)
@@ -544,7 +542,7 @@ internal static partial class CompanyExtraction
     [GeneratedRegex(@"\b(?:customers|clients) (?:include|including|like|such as)\b:?|\b(?:trusted|used|loved|chosen) by\b[^.;]*?\b(?:including|like|such as)\b:?|\bcompanies (?:like|such as)\b|\bteams at\b", RegexOptions.IgnoreCase)]
     private static partial Regex CustomerCue();
 
-    [GeneratedRegex(@"^(?:trusted|used|loved|chosen) by\b[^.!?]*$|^(?:our )?customers include:?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:(?:trusted|used|loved|chosen|relied on) by|powering|powers|join|joining)\b|^(?:our )?customers include:?$", RegexOptions.IgnoreCase)]
     private static partial Regex CustomerCueAlone();
 
     [GeneratedRegex(@",\s*(?:and|&)\s+|\s+(?:and|&)\s+|,\s*")]

@@ -220,8 +220,9 @@ internal static partial class IcpExtraction
     private static bool IsImperative(string text)
     {
         var words = Text.Words(text);
+        // "Issue tracking …" is a noun phrase, not the verb "issue": a gerund after the verb undoes it.
         return words.Count >= 2 && Vocabulary.ActionVerbs.Contains(words[0]) && !Vocabulary.CallToActionStarts.Contains(words[0]) && char.IsUpper(text[0])
-            && !words.Skip(1).Take(1).Any(w => w is "started" or "demo" or "free" or "in" or "up");
+            && words[1] is not ("started" or "demo" or "free" or "in" or "up") && !words[1].EndsWith("ing", StringComparison.Ordinal);
     }
 
     /// <summary>"plan menus, control food costs and grow their business" → three actions, split only where a verb starts the next part.</summary>

@@ -137,6 +137,13 @@ internal static partial class MarketExtraction
             return null;
         }
 
+        // "a purpose-built tool", "an all-in-one platform": a kind of thing, not a market.
+        var modifiers = phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipWhile(w => Boasts.Contains(w)).SkipLast(1).ToList();
+        if (modifiers.All(GenericModifiers.Contains))
+        {
+            return null;
+        }
+
         var start = phrase.IndexOf(kept[0], StringComparison.Ordinal);
         return Text.Capitalize(phrase[start..].Trim());
     }
@@ -147,6 +154,13 @@ internal static partial class MarketExtraction
         "marketplace", "network", "provider", "distributor", "distribution", "analytics", "api", "infrastructure", "crm", "database", "bank",
         "card", "cards", "processor", "exchange", "agency", "consultancy", "manufacturer", "retailer", "brand", "studio", "firm", "editor",
         "tracker", "builder", "engine", "framework", "library", "marketplace", "insurer", "lender", "broker", "maker", "roaster", "wholesaler",
+    };
+
+    private static readonly HashSet<string> GenericModifiers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "purpose-built", "all-in-one", "powerful", "simple", "easy", "easy-to-use", "modern", "new", "better", "smart", "smarter", "intuitive",
+        "fast", "lightweight", "complete", "unified", "single", "open", "flexible", "secure", "beautiful", "better", "friendly", "free",
+        "online", "cloud-based", "ai-powered", "ai-native", "next-generation", "next-gen", "innovative", "reliable", "great", "perfect",
     };
 
     private static readonly HashSet<string> Boasts = new(StringComparer.OrdinalIgnoreCase)
@@ -333,7 +347,7 @@ internal static partial class MarketExtraction
         new(CompetitorName + @"\s+alternatives?\b"),
         new(@"\b[Cc]ompared?\s+(?:to|with)\s+" + CompetitorName),
         new(@"\b[Cc]ompare\s+\p{Lu}[\p{L}\p{N}]*(?:\s+\p{Lu}[\p{L}\p{N}]*)?\s+(?:with|to|and)\s+" + CompetitorName),
-        new(@"\b(?:[Ss]witch(?:ing)?|[Mm]igrat(?:e|ing)|[Mm]ov(?:e|ing))\s+from\s+" + CompetitorName),
+        new(@"\b(?:[Ss]witch(?:es|ed|ing)?|[Mm]igrat(?:e|es|ed|ing)|[Mm]ov(?:e|es|ed|ing))\s+from\s+" + CompetitorName),
         new(@"\b[Uu]nlike\s+" + CompetitorName),
     ];
 

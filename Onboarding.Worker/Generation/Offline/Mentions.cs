@@ -21,7 +21,13 @@ internal static partial class Mentions
             {
                 if (line.Kind == LineKind.Heading)
                 {
-                    var weight = page.Kind == PageKind.Audience ? weights.Target : weights.Heading;
+                    // A customer story's heading speaks of that customer ("How Mercury builds its banking platform").
+                    var weight = page.Kind switch
+                    {
+                        PageKind.Audience => weights.Target,
+                        PageKind.Customers => weights.Plain,
+                        _ => weights.Heading,
+                    };
                     Scan(line.Text, page, terms, evidence, weights, weight);
                     continue;
                 }

@@ -177,7 +177,7 @@ internal static class Vocabulary
     {
         "add", "analyze", "analyse", "automate", "book", "boost", "bring", "build", "capture", "close", "collaborate", "collect", "connect", "consolidate",
         "control", "create", "cut", "deliver", "deploy", "design", "discover", "ditch", "eliminate", "enforce", "find", "forecast", "get", "grow",
-        "hire", "import", "integrate", "issue", "keep", "know", "launch", "manage", "measure", "meet", "monitor", "move", "optimize", "optimise",
+        "hire", "import", "integrate", "issue", "keep", "know", "launch", "manage", "measure", "monitor", "move", "optimize", "optimise",
         "order", "own", "pay", "plan", "protect", "reach", "reduce", "reimburse", "replace", "report", "run", "save", "scale", "see", "sell",
         "send", "serve", "set", "ship", "simplify", "spend", "stay", "stop", "streamline", "sync", "take", "track", "turn", "understand", "unify",
         "win", "work", "browse", "check", "place", "host", "self-host", "share", "invite", "embed", "export", "visualize", "process", "approve",
