@@ -156,6 +156,38 @@ public sealed class OfflineGenerationEdgeCaseTests
     }
 
     [Fact]
+    public void AudiencePhrasesBecomeSizesRolesIndustriesAndRegions()
+    {
+        var home = new Uri("https://ledgerly.example/");
+        var site = new CrawledSite(home,
+        [
+            new CrawledPage(home, "Ledgerly | Accounting software for restaurants", "Ledgerly is accounting software for restaurants and hotels.", "Ledgerly",
+                ["Accounting software for restaurants", "Built for CFOs, controllers and AP clerks", "Made for SMBs and mid-size groups"],
+                """
+                Accounting software for restaurants
+
+                Built for CFOs, controllers and AP clerks
+
+                Ledgerly is made for teams of 10–200 people who are tired of closing the month in spreadsheets.
+
+                Made for SMBs and mid-size groups
+
+                Our accountants answer support tickets within an hour. Ledgerly serves customers in the United States and Canada.
+                """, "en"),
+        ]);
+
+        var icp = OfflineContextExtractor.Extract(site).Icp;
+
+        Assert.Superset(new HashSet<string> { "CFOs", "Controllers", "AP teams" }, icp.Roles.ToHashSet());
+        // "Our accountants" are Ledgerly's own people.
+        Assert.DoesNotContain("Accountants", icp.Roles);
+        Assert.Superset(new HashSet<string> { "10–200 employees", "Small businesses" }, icp.CompanySizes.ToHashSet());
+        Assert.Superset(new HashSet<string> { "Restaurants", "Hospitality" }, icp.Industries.ToHashSet());
+        Assert.Equal(["United States", "Canada"], icp.Regions);
+        Assert.Contains("Closing the month in spreadsheets", icp.PainPoints);
+    }
+
+    [Fact]
     public void PagesInAnyOrderAreReadHomeFirst()
     {
         var site = SiteFixtures.Load("ramp");

@@ -7,13 +7,13 @@ using Onboarding.Worker.Generation.Offline;
 namespace Onboarding.IntegrationTests.Worker.Generation;
 
 /// <summary>
-/// The offline extractor on real companies' pages (<c>Sites/*.site</c>): a developer-tool SaaS (Plausible Analytics),
-/// a B2B fintech (Ramp) and a foodservice distributor (Sysco). Each result must read as a fair description of the
+/// The offline extractor on real companies' pages (<c>Sites/*.site</c>): two developer-tool SaaS (Plausible Analytics,
+/// Linear), a B2B fintech (Ramp) and a foodservice distributor (Sysco). Each result must read as a fair description of the
 /// company, its market and its customers, cite only crawled pages, and say nothing the pages do not.
 /// </summary>
 public sealed class OfflineGenerationTests
 {
-    public static TheoryData<string> Companies => new() { "plausible", "ramp", "sysco" };
+    public static TheoryData<string> Companies => new() { "plausible", "linear", "ramp", "sysco" };
 
     [Fact]
     public void PlausibleIsDescribedAsThePrivacyFriendlyAnalyticsToolItIs()
@@ -137,6 +137,39 @@ public sealed class OfflineGenerationTests
         Assert.Contains(icp.PainPoints, p => p.StartsWith("Food costs keep rising", StringComparison.Ordinal));
         Assert.Superset(new HashSet<string> { "Plan menus", "Control food costs" }, icp.UseCases.ToHashSet());
         Assert.StartsWith("Restaurant owners and operators and chefs at independent businesses and chains in restaurants", icp.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LinearIsDescribedAsTheProductDevelopmentToolItIs()
+    {
+        var site = SiteFixtures.Load("linear");
+
+        var (company, market, icp) = Generate(site);
+
+        Assert.Equal("Linear", company.Name);
+        Assert.Equal("Linear is a purpose-built tool for planning and building products", company.Tagline);
+        Assert.StartsWith("Linear is a purpose-built tool for planning and building products.", company.Description, StringComparison.Ordinal);
+        Assert.Superset(new HashSet<string> { "Issues", "Projects", "Cycles", "Roadmaps", "Triage" }, company.Products.Select(p => p.Name).ToHashSet());
+        Assert.Equal(["Free: $0", "Basic: $10 per user/month", "Business: $16 per user/month", "Enterprise: custom pricing (contact sales)"], company.Pricing);
+        // From the case studies and the logo wall under "Powering the world's best product teams".
+        Assert.Superset(new HashSet<string> { "Vercel", "Mercury", "Retool", "Cash App", "OpenAI" }, company.Customers.ToHashSet());
+        // Former employers, investors and integrations are not customers; a remote company names no headquarters.
+        Assert.Empty(company.Customers.Intersect(["Airbnb", "Coinbase", "Uber", "Accel", "Sequoia Capital", "GitHub", "Slack"]));
+        Assert.Null(company.Headquarters);
+
+        Assert.Equal("Product development system", market.Category);
+        // "moved from Jira to Linear" on a customer story.
+        Assert.Equal(["Jira"], market.Competitors);
+        Assert.Equal("Subscription, per seat, free tier, custom pricing (contact sales)", market.PricingModel);
+        Assert.Contains(market.Differentiators, d => d.StartsWith("Unlike other tools", StringComparison.Ordinal));
+
+        Assert.Superset(new HashSet<string> { "Product teams", "Developers" }, icp.Roles.ToHashSet());
+        Assert.Superset(new HashSet<string> { "Startups", "Enterprises" }, icp.CompanySizes.ToHashSet());
+        Assert.Contains(icp.PainPoints, p => p.Contains("slow and bloated tools", StringComparison.Ordinal));
+        // "team members across North America and Europe" is where Linear works, not where its customers are.
+        Assert.Empty(icp.Regions);
+        // A customer story about a bank does not put Linear in banking.
+        Assert.Empty(market.Industries);
     }
 
     [Theory]
