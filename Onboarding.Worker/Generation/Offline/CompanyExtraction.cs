@@ -141,16 +141,16 @@ internal static partial class CompanyExtraction
         foreach (var token in tokens.Append(""))
         {
             var word = token.Trim(',', '.', ':', ';', '!', '?', '(', ')', '"', '“', '”');
-            if (word.Length > 0 && char.IsUpper(word[0]) && !GenericTitleWords.Contains(word) && word.Length == token.Length)
+            var capitalised = word.Length > 0 && char.IsUpper(word[0]) && !GenericTitleWords.Contains(word);
+            if (capitalised)
             {
                 run.Add(word);
-                continue;
             }
 
-            if (word.Length > 0 && char.IsUpper(word[0]) && !GenericTitleWords.Contains(word))
+            // A word in lower case, or one carrying punctuation ("Acme," in "Acme, the …"), ends the run.
+            if (capitalised && word.Length == token.Length)
             {
-                // Punctuation ends the run after this word ("Acme," in "Acme, the …").
-                run.Add(word);
+                continue;
             }
 
             for (var length = 1; length <= Math.Min(3, run.Count); length++)
@@ -245,7 +245,7 @@ internal static partial class CompanyExtraction
             position = 0;
             foreach (var sentence in page.Sentences().Take(12))
             {
-                Consider(sentence.Text, (about ? 3 : 2) - position++ * 0.2, page);
+                Consider(sentence, (about ? 3 : 2) - position++ * 0.2, page);
             }
         }
 

@@ -65,8 +65,6 @@ internal sealed class Evidence
         return candidate;
     }
 
-    public bool Contains(string key) => _candidates.ContainsKey(key);
-
     public IEnumerable<Candidate> All => _candidates.Values;
 
     /// <summary>

@@ -116,7 +116,7 @@ internal static partial class IcpExtraction
         foreach (var page in site.Pages.Where(p => !p.IsNoise && p.Kind is not (PageKind.Pricing or PageKind.Contact)))
         {
             var weight = page.Kind == PageKind.About ? 0.8 : 1;
-            foreach (var sentence in page.Sentences().Select(s => s.Text).Concat(page.Lines.Where(l => l.Kind == LineKind.Heading).Select(l => l.Text)))
+            foreach (var sentence in page.Sentences().Concat(page.Lines.Where(l => l.Kind == LineKind.Heading).Select(l => l.Text)))
             {
                 if (Text.LooksLikeCode(sentence))
                 {
@@ -166,7 +166,7 @@ internal static partial class IcpExtraction
         var patterns = new[] { useBrand, HelpsTo(), SoTheyCan() };
         foreach (var page in site.Pages.Where(p => !p.IsNoise && p.Kind is not (PageKind.Pricing or PageKind.Contact)))
         {
-            foreach (var sentence in page.Sentences().Select(s => s.Text).Concat(Text.Sentences(page.Description ?? "")))
+            foreach (var sentence in page.Sentences().Concat(Text.Sentences(page.Description ?? "")))
             {
                 for (var rank = 0; rank < patterns.Length; rank++)
                 {
@@ -205,7 +205,7 @@ internal static partial class IcpExtraction
                 }
             }
 
-            foreach (var sentence in page.Sentences().Select(s => s.Text))
+            foreach (var sentence in page.Sentences())
             {
                 if (IsImperative(sentence) && Text.WordCount(sentence) is >= 3 and <= 25 && !Text.LooksLikeCode(sentence))
                 {
@@ -220,10 +220,16 @@ internal static partial class IcpExtraction
     private static bool IsImperative(string text)
     {
         var words = Text.Words(text);
-        // "Issue tracking …" is a noun phrase, not the verb "issue": a gerund after the verb undoes it.
+        // "Issue tracking", "Order management": the "verb" is a noun there, the second word says so.
         return words.Count >= 2 && Vocabulary.ActionVerbs.Contains(words[0]) && !Vocabulary.CallToActionStarts.Contains(words[0]) && char.IsUpper(text[0])
-            && words[1] is not ("started" or "demo" or "free" or "in" or "up") && !words[1].EndsWith("ing", StringComparison.Ordinal);
+            && words[1] is not ("started" or "demo" or "free" or "in" or "up") && !NounHeads.Contains(words[1]);
     }
+
+    private static readonly HashSet<string> NounHeads = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "tracking", "tracker", "management", "planning", "processing", "reporting", "matching", "routing", "billing", "scheduling",
+        "monitoring", "analytics", "automation", "history", "status", "templates", "forms", "numbers",
+    };
 
     /// <summary>"plan menus, control food costs and grow their business" → three actions, split only where a verb starts the next part.</summary>
     private static List<string> SplitActions(string need)

@@ -59,7 +59,7 @@ internal static partial class MarketExtraction
         var pages = site.Pages.Where(p => p.Kind is PageKind.Home or PageKind.About).ToList();
         foreach (var page in pages)
         {
-            foreach (var sentence in Text.Sentences(page.Description ?? "").Concat(page.Sentences().Take(15).Select(s => s.Text)))
+            foreach (var sentence in Text.Sentences(page.Description ?? "").Concat(page.Sentences().Take(15)))
             {
                 foreach (Match match in SelfDescription().Matches(sentence))
                 {
@@ -180,7 +180,7 @@ internal static partial class MarketExtraction
         {
             var pageWeight = page.Kind is PageKind.Home or PageKind.Compare ? 1.5 : page.Kind is PageKind.About or PageKind.Product ? 1.2 : 1;
             var texts = page.Lines.Where(l => l.Kind == LineKind.Heading).Select(l => l.Text)
-                .Concat(page.Sentences().Select(s => s.Text))
+                .Concat(page.Sentences())
                 .Concat(Text.Sentences(page.Description ?? ""));
             foreach (var text in texts)
             {
@@ -261,14 +261,14 @@ internal static partial class MarketExtraction
 
             foreach (var sentence in page.Sentences())
             {
-                var words = Text.WordCount(sentence.Text);
-                var cues = BenefitCue().Count(sentence.Text);
-                if (cues == 0 || words is < 6 or > 30 || Text.IsQuestion(sentence.Text) || Text.LooksLikeCode(sentence.Text) || sentence.Text[0] is '"' or '“')
+                var words = Text.WordCount(sentence);
+                var cues = BenefitCue().Count(sentence);
+                if (cues == 0 || words is < 6 or > 30 || Text.IsQuestion(sentence) || Text.LooksLikeCode(sentence) || sentence[0] is '"' or '“')
                 {
                     continue;
                 }
 
-                evidence.Add(sentence.Text, (weight / 3) + cues * 0.5, page);
+                evidence.Add(sentence, (weight / 3) + cues * 0.5, page);
             }
         }
 

@@ -60,7 +60,7 @@ internal static partial class Pricing
         var pages = plans.Select(p => p.Page).Distinct().ToList();
         foreach (var page in site.OfKind(PageKind.Pricing))
         {
-            foreach (var sentence in page.Sentences().Select(s => s.Text).Prepend(page.Description ?? ""))
+            foreach (var sentence in page.Sentences().Prepend(page.Description ?? ""))
             {
                 var note = TrialLength().Match(sentence) is { Success: true } trial ? $"{trial.Groups["days"].Value}-day free trial"
                     : PricedPer().Match(sentence) is { Success: true } per ? "Prices for " + per.Groups["quantity"].Value

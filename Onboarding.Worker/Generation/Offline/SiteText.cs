@@ -34,9 +34,6 @@ internal enum LineKind
 
 internal sealed record TextLine(string Text, LineKind Kind, int Index);
 
-/// <summary>A sentence with where it stands: its page, and the heading it sits under.</summary>
-internal sealed record Sentence(string Text, PageText Page, int Line, string? Heading);
-
 /// <summary>One crawled page cleaned for reading: boilerplate (cookie notices, menus, footers) left out, lines typed.</summary>
 internal sealed partial class PageText
 {
@@ -78,29 +75,9 @@ internal sealed partial class PageText
         ? []
         : TitleSeparator().Split(Title).Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
 
-    /// <summary>Every sentence of running text on the page, with the heading above it.</summary>
-    public IEnumerable<Sentence> Sentences()
-    {
-        string? heading = null;
-        foreach (var line in Lines)
-        {
-            if (line.Kind == LineKind.Heading)
-            {
-                heading = line.Text;
-                continue;
-            }
-
-            if (line.Kind != LineKind.Prose)
-            {
-                continue;
-            }
-
-            foreach (var sentence in Text.Sentences(line.Text))
-            {
-                yield return new Sentence(sentence, this, line.Index, heading);
-            }
-        }
-    }
+    /// <summary>Every sentence of running text on the page, in order.</summary>
+    public IEnumerable<string> Sentences() =>
+        Lines.Where(l => l.Kind == LineKind.Prose).SelectMany(l => Text.Sentences(l.Text));
 
     /// <summary>The first sentence of running text under a heading (questions skipped), before the next heading.</summary>
     public string? SentenceUnder(int headingLine)
