@@ -204,6 +204,45 @@ public sealed class ModelGenerationTests : IDisposable
     }
 
     [Fact]
+    public async Task OverlongDuplicateInventedAndMarkupValuesAreTrimmedOrDropped()
+    {
+        var sentence = "Ramp automates finance work for businesses of every size. ";
+        await using var model = await FakeChatModel.StartAsync(request => request.Asks("company")
+            ? ChatModelReply.Json(new
+            {
+                name = "  Ramp\n",
+                tagline = new string('x', 500),
+                description = string.Concat(Enumerable.Repeat(sentence, 40)),
+                products = new[]
+                {
+                    new { name = "Corporate cards", description = "Cards with limits." },
+                    new { name = "corporate cards", description = "The same again." },
+                    new { name = "<b>Bill pay</b>", description = "Markup." },
+                },
+                customers = new[] { "Shopify", "shopify", "Zola", "Invented Customer Co", "[Anduril](https://evil.example)" },
+                headquarters = "New York City",
+                sources = new[] { "name", "tagline", "description", "products", "customers", "headquarters" }
+                    .Select(field => new { field, urls = new[] { Ramp, "https://ramp.com/about" } }).ToArray(),
+            })
+            : Answer(request));
+        using var host = BuildHost(model);
+
+        var result = await host.Services.GetRequiredService<IContextGenerator>().GenerateAsync(SiteFixtures.Load("ramp"), Cancel);
+
+        Assert.Equal(GeneratorKind.Model, result.CompanyBy);
+        var company = result.Company;
+        Assert.Equal("Ramp", company.Name);
+        Assert.Null(company.Tagline);
+        Assert.False(company.Sources.ContainsKey("tagline"));
+        // Cut at a sentence end within the limit, not mid-word.
+        Assert.InRange(company.Description!.Length, 1000, 1200);
+        Assert.EndsWith("every size.", company.Description, StringComparison.Ordinal);
+        Assert.Equal(["Corporate cards"], company.Products.Select(p => p.Name));
+        // A customer must be on a cited page; markup is never kept.
+        Assert.Equal(["Shopify", "Zola"], company.Customers);
+    }
+
+    [Fact]
     public async Task WithoutJsonSchemaSupportTheSchemaGoesInThePromptAndTheAnswerIsStillUsed()
     {
         await using var model = await FakeChatModel.StartAsync(Answer);
