@@ -1,0 +1,562 @@
+using System.Text.RegularExpressions;
+using Onboarding.Data.Model;
+
+namespace Onboarding.Worker.Generation.Offline;
+
+/// <summary>The company context from the pages alone: who the company is and what it sells.</summary>
+internal static partial class CompanyExtraction
+{
+    private const int MaxProducts = 8;
+    private const int MaxCustomers = 8;
+    private const int MaxDescriptionLength = 700;
+
+    public static CompanyContext Extract(SiteText site)
+    {
+        var sources = new SourceMap();
+        var name = Name(site);
+        sources.Add("name", name.Pages);
+
+        var tagline = Tagline(site, name.Value);
+        if (tagline is not null)
+        {
+            sources.Add("tagline", [tagline.Value.Page]);
+        }
+
+        var description = Description(site, name.Value);
+        sources.Add("description", description.Pages);
+
+        var plans = Pricing.Plans(site);
+        var pricing = Pricing.Describe(site, plans);
+        sources.Add("pricing", pricing.Pages);
+
+        var products = Products(site, name.Value, plans);
+        sources.Add("products", products);
+
+        var customers = Customers(site, name.Value);
+        sources.Add("customers", customers);
+
+        var headquarters = Headquarters(site);
+        if (headquarters is not null)
+        {
+            sources.Add("headquarters", [headquarters.Value.Page]);
+        }
+
+        return new CompanyContext
+        {
+            Name = name.Value,
+            Website = site.Home.AbsoluteUri,
+            Tagline = tagline?.Text,
+            Description = description.Text,
+            Products = products.Select(p => new Offering(p.Value, p.Detail)).ToList(),
+            Pricing = pricing.Lines,
+            Customers = customers.Select(c => c.Value).ToList(),
+            Headquarters = headquarters?.Text,
+            Sources = sources.Build(),
+        };
+    }
+
+    /// <summary>
+    /// The company's name: <c>og:site_name</c> weighs most, then the part of the titles that repeats across pages
+    /// ("Pricing | Acme", "About Acme"), then a short home h1; a candidate that matches the domain wins ties. The
+    /// domain itself is the last resort.
+    /// </summary>
+    public static (string Value, List<PageText> Pages) Name(SiteText site)
+    {
+        var evidence = new Evidence();
+        foreach (var page in site.Pages)
+        {
+            if (page.SiteName is { } siteName && IsNameLike(siteName))
+            {
+                evidence.Add(siteName, page.IsHome ? 8 : 3, page, Text.Compact(siteName));
+            }
+
+            var segments = page.TitleSegments;
+            for (var i = 0; i < segments.Count; i++)
+            {
+                if (IsNameLike(segments[i]))
+                {
+                    evidence.Add(segments[i], page.IsHome && i == 0 ? 3 : 1, page, Text.Compact(segments[i]));
+                }
+            }
+
+            foreach (var run in CapitalizedRuns(page.Title ?? "").Distinct(StringComparer.Ordinal))
+            {
+                evidence.Add(run, 0.5, page, Text.Compact(run));
+            }
+
+            if (page.IsHome && page.Headings.Count > 0 && page.Headings[0] is var h1 && Text.WordCount(h1) <= 3 && IsNameLike(h1))
+            {
+                evidence.Add(h1, 1, page, Text.Compact(h1));
+            }
+        }
+
+        var label = Text.Compact(site.DomainLabel);
+        int DomainMatch(Candidate c) =>
+            label.Length == 0 ? 0
+            : c.Key == label ? 2
+            : c.Key.Length >= 3 && (c.Key.StartsWith(label, StringComparison.Ordinal) || label.StartsWith(c.Key, StringComparison.Ordinal)) ? 1
+            : 0;
+
+        var best = evidence.All
+            .Select(c => (Candidate: c, Score: c.Score + DomainMatch(c) * 2))
+            .Where(c => c.Score >= 1.5)
+            .OrderByDescending(c => c.Score)
+            .ThenByDescending(c => DomainMatch(c.Candidate))
+            .ThenBy(c => c.Candidate.Value.Length)
+            .Select(c => c.Candidate)
+            .FirstOrDefault();
+        if (best is not null)
+        {
+            return (best.Value, best.Pages);
+        }
+
+        var fromDomain = string.Join(' ', site.DomainLabel.Split('-', StringSplitOptions.RemoveEmptyEntries).Select(Text.Capitalize));
+        return (fromDomain.Length > 0 ? fromDomain : site.Home.Host, site.HomePage is { } home ? [home] : []);
+    }
+
+    private static bool IsNameLike(string value)
+    {
+        var words = Text.Words(value);
+        if (words.Count == 0 || Text.WordCount(value) > 5 || value.Length > 60 || value.Contains(',', StringComparison.Ordinal) || Text.EndsSentence(value)
+            || Vocabulary.GenericHeadings.Contains(value) || GenericTitleWords.Contains(words[0]))
+        {
+            return false;
+        }
+
+        // Names are capitalised word by word (small connectors aside); scripts without case pass as written.
+        return words.All(w => !char.IsLower(w[0]) || w is "of" or "and" or "de" or "la" or "du" or "von" or "und" or "the" or "for");
+    }
+
+    private static readonly HashSet<string> GenericTitleWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "home", "about", "pricing", "welcome", "contact", "blog", "the", "our", "your", "why", "how", "what", "products", "product",
+        "features", "customers", "careers", "login", "sign", "über", "uber", "startseite", "willkommen", "accueil", "inicio",
+    };
+
+    /// <summary>Runs of one to three capitalised words in a title, e.g. "Plausible Analytics" in "About Plausible Analytics".</summary>
+    private static IEnumerable<string> CapitalizedRuns(string title)
+    {
+        var tokens = title.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var run = new List<string>();
+        foreach (var token in tokens.Append(""))
+        {
+            var word = token.Trim(',', '.', ':', ';', '!', '?', '(', ')', '"', '“', '”');
+            var capitalised = word.Length > 0 && char.IsUpper(word[0]) && !GenericTitleWords.Contains(word);
+            if (capitalised)
+            {
+                run.Add(word);
+            }
+
+            // A word in lower case, or one carrying punctuation ("Acme," in "Acme, the …"), ends the run.
+            if (capitalised && word.Length == token.Length)
+            {
+                continue;
+            }
+
+            for (var length = 1; length <= Math.Min(3, run.Count); length++)
+            {
+                for (var start = 0; start + length <= run.Count; start++)
+                {
+                    yield return string.Join(' ', run.Skip(start).Take(length));
+                }
+            }
+
+            run.Clear();
+        }
+    }
+
+    /// <summary>The home page's hero heading, else the tagline half of its title, else its meta description when short.</summary>
+    private static (string Text, PageText Page)? Tagline(SiteText site, string name)
+    {
+        if (site.HomePage is not { } home)
+        {
+            return null;
+        }
+
+        var compactName = Text.Compact(name);
+        bool Usable(string text, int maxWords) =>
+            Text.WordCount(text) is var words && words >= 2 && words <= maxWords && Text.Compact(text) != compactName
+            && !Vocabulary.GenericHeadings.Contains(text) && !Text.LooksLikeCode(text);
+
+        foreach (var heading in home.Headings.Take(2))
+        {
+            if (Usable(heading, 16))
+            {
+                return (heading, home);
+            }
+        }
+
+        foreach (var segment in home.TitleSegments)
+        {
+            if (Usable(segment, 16) && !string.Equals(Text.Compact(segment), compactName, StringComparison.Ordinal))
+            {
+                return (segment, home);
+            }
+        }
+
+        if (home.Description is { } description && Text.Sentences(description).FirstOrDefault() is { } first && Usable(first, 25))
+        {
+            return (first, home);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Two to four sentences that say what the company does: meta descriptions and the about and home pages' first
+    /// paragraphs compete, sentences naming the company or saying what it is ("… is a …", "helps …") win, and
+    /// calls to action, questions, quotes, code and near-repeats are left out.
+    /// </summary>
+    private static (string? Text, List<PageText> Pages) Description(SiteText site, string name)
+    {
+        var candidates = new List<(string Text, double Score, PageText Page, int Order)>();
+        void Consider(string sentence, double score, PageText page)
+        {
+            sentence = sentence.Trim();
+            var words = Text.WordCount(sentence);
+            if (words is < 5 or > 45 || Text.IsQuestion(sentence) || Text.LooksLikeCode(sentence) || sentence[0] is '"' or '“' or '‘'
+                || IsCallToAction(sentence) || sentence.Contains("cookie", StringComparison.OrdinalIgnoreCase) && !sentence.Contains(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+
+            if (sentence.Contains(name, StringComparison.OrdinalIgnoreCase) || sentence.StartsWith("We ", StringComparison.Ordinal))
+            {
+                score += 2;
+            }
+
+            if (SelfDescription().IsMatch(sentence))
+            {
+                score += 1.5;
+            }
+
+            candidates.Add((Text.EndsSentence(sentence) ? sentence : sentence + ".", score, page, candidates.Count));
+        }
+
+        foreach (var page in site.Pages.Where(p => p.Kind is PageKind.Home or PageKind.About))
+        {
+            var about = page.Kind == PageKind.About;
+            var position = 0;
+            foreach (var sentence in Text.Sentences(page.Description ?? ""))
+            {
+                Consider(sentence, (page.IsHome ? 5 : 4) - position++ * 1.5, page);
+            }
+
+            position = 0;
+            foreach (var sentence in page.Sentences().Take(12))
+            {
+                Consider(sentence, (about ? 3 : 2) - position++ * 0.2, page);
+            }
+        }
+
+        var chosen = new List<(string Text, double Score, PageText Page, int Order)>();
+        var length = 0;
+        foreach (var candidate in candidates.OrderByDescending(c => c.Score).ThenBy(c => c.Order))
+        {
+            if (chosen.Count == 4 || chosen.Count >= 2 && length + candidate.Text.Length > MaxDescriptionLength)
+            {
+                break;
+            }
+
+            if (candidate.Score < 2 || chosen.Any(c => Text.Similar(c.Text, candidate.Text)))
+            {
+                continue;
+            }
+
+            chosen.Add(candidate);
+            length += candidate.Text.Length + 1;
+        }
+
+        return chosen.Count == 0
+            ? (null, [])
+            : (Text.Truncate(string.Join(' ', chosen.Select(c => c.Text)), MaxDescriptionLength + 100), chosen.Select(c => c.Page).Distinct().ToList());
+    }
+
+    /// <summary>
+    /// Offerings: noun-phrase headings of the home and product pages ("Corporate cards", "Fresh produce"), with the
+    /// sentence under each, plus the company's branded names ("Sysco Shop", "Plausible Community Edition"). Each gains
+    /// weight from pages dedicated to it and from mentions elsewhere; plans and benefit slogans are not offerings.
+    /// </summary>
+    private static List<Candidate> Products(SiteText site, string name, List<Plan> plans)
+    {
+        var evidence = new Evidence();
+        var planKeys = plans.Select(p => Text.Key(p.Name)).ToHashSet(StringComparer.Ordinal);
+        var nameKey = Text.Key(name);
+        var brand = Text.Words(name).FirstOrDefault() ?? name;
+
+        foreach (var page in site.Pages.Where(p => p.Kind is PageKind.Home or PageKind.Product or PageKind.Other))
+        {
+            var weight = page.Kind == PageKind.Product ? 3 : 2;
+            foreach (var heading in page.Lines.Where(l => l.Kind == LineKind.Heading))
+            {
+                if (!IsOfferingHeading(heading.Text, name, brand) || planKeys.Contains(Text.Key(heading.Text)))
+                {
+                    continue;
+                }
+
+                var candidate = evidence.Add(heading.Text, weight, page);
+                var detail = page.SentenceUnder(heading.Index);
+                if (candidate is not null && detail is not null && weight > candidate.DetailWeight && !Text.IsQuestion(detail))
+                {
+                    candidate.Detail = Text.Truncate(detail, 300);
+                    candidate.DetailWeight = weight;
+                }
+            }
+        }
+
+        // Branded names: the company's name followed by capitalised words, counted once per page that says them.
+        foreach (var page in site.Pages.Where(p => !p.IsNoise))
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var text in page.Lines.Select(l => l.Text).Concat(page.TitleSegments).Append(page.Description ?? ""))
+            {
+                foreach (Match match in BrandedName().Matches(text))
+                {
+                    var branded = match.Value.TrimEnd('.', ',', ':');
+                    if (!branded.StartsWith(brand + " ", StringComparison.Ordinal) || Text.Key(branded) == nameKey || planKeys.Contains(Text.Key(branded))
+                        || Text.Words(branded).Skip(1).Any(Vocabulary.LegalSuffixes.Contains) || Text.Key(name).StartsWith(Text.Key(branded), StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    var candidate = seen.Add(Text.Key(branded)) ? evidence.Add(branded, 1, page) : evidence.All.FirstOrDefault(c => c.Key == Text.Key(branded));
+                    if (candidate is not null && candidate.Detail is null && Text.Sentences(text).FirstOrDefault(s => s.StartsWith(branded + " is", StringComparison.Ordinal)) is { } said)
+                    {
+                        candidate.Detail = Text.Truncate(said, 300);
+                        candidate.DetailWeight = 1;
+                    }
+                }
+            }
+        }
+
+        // Corroboration: a page dedicated to the offering, and mentions in other titles, descriptions and text.
+        var readable = site.Pages.Where(p => !p.IsNoise).Select(page => (
+            Page: page,
+            FirstKeys: new[] { page.TitleSegments.Count > 0 ? Text.Key(page.TitleSegments[0]) : null, page.Headings.Count > 0 ? Text.Key(page.Headings[0]) : null },
+            Keys: page.Lines.Where(l => l.Kind != LineKind.Heading).Select(l => l.Text).Append(page.Description ?? "").Append(page.Title ?? "")
+                .Select(t => " " + Text.Key(t) + " ").ToList())).ToList();
+        foreach (var candidate in evidence.All)
+        {
+            var mentions = 0;
+            var needle = " " + candidate.Key + " ";
+            foreach (var (page, firstKeys, keys) in readable)
+            {
+                var dedicated = firstKeys[0] is { } title && title.StartsWith(candidate.Key, StringComparison.Ordinal) || firstKeys[1] == candidate.Key;
+                if (dedicated && !page.IsHome)
+                {
+                    candidate.See(candidate.Value, 2, page);
+                    if (candidate.Detail is null && page.Description is { } description)
+                    {
+                        candidate.Detail = Text.Truncate(Text.Sentences(description).First(), 300);
+                    }
+                }
+
+                mentions += keys.Count(k => k.Contains(needle, StringComparison.Ordinal));
+            }
+
+            candidate.Score += Math.Min(3, mentions * 0.5);
+        }
+
+        return evidence.Top(MaxProducts, minimum: 2, share: 0.15);
+    }
+
+    private static bool IsOfferingHeading(string heading, string name, string brand)
+    {
+        var words = Text.Words(heading);
+        if (words.Count is 0 or > 5 || heading.Length > 60 || Text.EndsSentence(heading) || heading.EndsWith(':') || heading.Contains(',', StringComparison.Ordinal)
+            || Text.IsQuestion(heading) || Vocabulary.GenericHeadings.Contains(heading) || Text.LooksLikeCode(heading))
+        {
+            return false;
+        }
+
+        // The company's own name alone is not an offering; its name followed by more words may be ("Acme Cloud").
+        if (heading.StartsWith(brand + " ", StringComparison.Ordinal))
+        {
+            return Text.Key(heading) != Text.Key(name);
+        }
+
+        var first = Text.FirstToken(heading);
+        if (heading.Contains(name, StringComparison.OrdinalIgnoreCase) || heading.Contains(brand, StringComparison.Ordinal)
+            || Vocabulary.ActionVerbs.Contains(first) || Vocabulary.BenefitAdjectives.Contains(first) || Vocabulary.CallToActionStarts.Contains(first)
+            || words.Any(w => PersonalWords.Contains(w)) || char.IsDigit(first[0]))
+        {
+            return false;
+        }
+
+        // Audiences ("Startups", "Enterprise", "Restaurants", "Finance teams love …") are not offerings.
+        return !string.Equals(heading, "Enterprise", StringComparison.OrdinalIgnoreCase)
+            && !Vocabulary.CompanySizes.Concat(Vocabulary.Industries).Any(t => t.Pattern.Match(heading) is { Success: true } m && m.Length >= heading.Length - 1)
+            && !Vocabulary.Roles.Any(t => t.Pattern.IsMatch(heading));
+    }
+
+    private static readonly HashSet<string> PersonalWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "you", "your", "you're", "we", "we're", "our", "us", "i", "my", "it", "its", "it's", "their", "they", "them", "this", "that", "these",
+        "those", "why", "how", "what", "who", "love", "loves", "is", "are", "was", "be", "can", "will", "do", "does", "not", "never", "than",
+    };
+
+    private static bool IsCallToAction(string sentence)
+    {
+        var words = Text.Words(sentence);
+        return words.Count <= 6 && words.Count > 0 && Vocabulary.CallToActionStarts.Contains(words[0]);
+    }
+
+    /// <summary>
+    /// Named customers: case-study headings on customer pages ("How Shopify …", "Barry's saves …"), lists after
+    /// "customers include" / "trusted by … including", and testimonial attributions ("— Controller, Eventbrite").
+    /// </summary>
+    private static List<Candidate> Customers(SiteText site, string name)
+    {
+        var evidence = new Evidence();
+        var own = Text.Compact(name);
+        var brand = Text.Words(name).FirstOrDefault() ?? name;
+        void AddName(string value, double weight, PageText page)
+        {
+            value = value.Trim().TrimEnd('.', ',', ';', ':', '!');
+            if (value.EndsWith("'s", StringComparison.Ordinal) && Text.Words(value).Count > 1)
+            {
+                value = value[..^2];
+            }
+
+            var compact = Text.Compact(value);
+            if (IsCompanyName(value) && compact != own && !compact.StartsWith(Text.Compact(brand), StringComparison.Ordinal))
+            {
+                evidence.Add(value, weight, page, compact);
+            }
+        }
+
+        foreach (var page in site.Pages.Where(p => !p.IsNoise))
+        {
+            if (page.Kind == PageKind.Customers)
+            {
+                foreach (var heading in page.Lines.Where(l => l.Kind == LineKind.Heading))
+                {
+                    if (CaseStudyHeading().Match(heading.Text) is { Success: true } story)
+                    {
+                        AddName(story.Groups["name"].Value, 3, page);
+                    }
+                }
+            }
+
+            var lines = page.Lines;
+            for (var i = 0; i < lines.Count; i++)
+            {
+                var line = lines[i];
+                if (Attribution().Match(line.Text) is { Success: true } attribution)
+                {
+                    AddName(attribution.Groups["company"].Value, 2, page);
+                }
+
+                // "… customers include Shopify, Anduril and Zola." names follow the cue in the same sentence.
+                if (CustomerCue().Match(line.Text) is { Success: true } cue)
+                {
+                    var after = line.Text[(cue.Index + cue.Length)..];
+                    var sentenceEnd = after.IndexOfAny(['.', ';', '!', '?']);
+                    foreach (var item in ListItems(sentenceEnd >= 0 ? after[..sentenceEnd] : after))
+                    {
+                        AddName(item, 2, page);
+                    }
+                }
+
+                // Logo walls: a "Trusted by …" / "Powering …" line followed by lines that are each one name.
+                if (CustomerCueAlone().IsMatch(line.Text))
+                {
+                    for (var j = i + 1; j < lines.Count && lines[j].Kind == LineKind.Short && j <= i + 12; j++)
+                    {
+                        AddName(lines[j].Text, 1.5, page);
+                    }
+                }
+            }
+        }
+
+        return evidence.Top(MaxCustomers, minimum: 1.5, distinct: false);
+    }
+
+    private static IEnumerable<string> ListItems(string text) =>
+        ListSeparator().Split(text).Select(s => s.Trim()).Where(s => s.Length > 0);
+
+    private static bool IsCompanyName(string value)
+    {
+        var words = Text.Words(value);
+        return words.Count is >= 1 and <= 4 && value.Length <= 40 && char.IsUpper(value[0]) && !Text.EndsSentence(value)
+            && !GenericTitleWords.Contains(words[0]) && !Vocabulary.GenericHeadings.Contains(value)
+            && !NotCompanies.Contains(words[0]) && words.Skip(1).All(w => char.IsUpper(w[0]) || char.IsDigit(w[0]) || w is "of" or "and" or "the" or "s");
+    }
+
+    private static readonly HashSet<string> NotCompanies = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "read", "learn", "see", "view", "more", "all", "and", "companies", "businesses", "teams", "brands", "customers", "thousands", "millions",
+        "many", "some", "other", "others", "every", "leading", "top", "startups", "enterprises", "organizations", "organisations", "people",
+    };
+
+    /// <summary>
+    /// The headquarters: "headquartered in …" first, then a postal address ("…, New York, NY 10010" or
+    /// "…, 50403 Tartu, Estonia"), then "based in …"; about and contact pages before the others.
+    /// </summary>
+    private static (string Text, PageText Page)? Headquarters(SiteText site)
+    {
+        var pages = site.Pages.Where(p => !p.IsNoise)
+            .OrderBy(p => p.Kind is PageKind.About or PageKind.Contact ? 0 : p.IsHome ? 1 : 2)
+            .ThenBy(p => p.Order)
+            .ToList();
+        foreach (var pattern in new[] { Headquartered(), UsAddress(), InternationalAddress(), BasedIn() })
+        {
+            foreach (var page in pages)
+            {
+                foreach (var text in page.Lines.Select(l => l.Text).Append(page.Description ?? ""))
+                {
+                    if (pattern.Match(text) is { Success: true } match)
+                    {
+                        var place = match.Groups["place"].Success
+                            ? match.Groups["place"].Value
+                            : $"{match.Groups["city"].Value.Trim()}, {match.Groups["region"].Value.Trim()}";
+                        // A place ends with its sentence: "Houston, Texas. The company …" → "Houston, Texas".
+                        var period = place.IndexOf(". ", StringComparison.Ordinal);
+                        place = (period > 0 ? place[..period] : place).Trim().TrimEnd('.', ',');
+                        if (Text.WordCount(place) is >= 1 and <= 6)
+                        {
+                            return (place, page);
+                        }
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"\b(?:is|are) (?:a|an|the)\b|\bhelps?\b|\bprovides?\b|\boffers?\b|\bbuilds?\b|\bdelivers?\b|\bmakes? it\b|\blets\b|\benables?\b|\bplatform\b|\bsoftware\b|\bservices?\b|\bcompany\b|\btool\b|\bdistribut", RegexOptions.IgnoreCase)]
+    private static partial Regex SelfDescription();
+
+    // A brand token followed by one to three capitalised words: "Sysco Shop", "Plausible Community Edition".
+    [GeneratedRegex(@"(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{N}]*(?:\s+(?:\p{Lu}[\p{L}\p{N}]*|\d+)){1,3}")]
+    private static partial Regex BrandedName();
+
+    [GeneratedRegex(@"^(?:How\s+(?<name>\p{Lu}[\p{L}\p{N}'’&.-]*(?:\s+\p{Lu}[\p{L}\p{N}'’&.-]*){0,3})\s+\p{Ll}|(?<name>\p{Lu}[\p{L}\p{N}'’&.-]*(?:\s+\p{Lu}[\p{L}\p{N}'’&.-]*){0,3})\s+(?:saves?|saved|cuts?|uses?|used|grew|grows|scaled|scales|reduced|reduces|moved|switched|automated|automates|consolidated|increased|closes|closed|gets|got|built|builds|runs|manages|managed|replaced|boosted|improved|achieved|eliminated|streamlined|transformed|doubled|tripled|launched|migrated|chose|trusts)\b)")]
+    private static partial Regex CaseStudyHeading();
+
+    // "— Jane Doe, Controller at Eventbrite", "— Controller, Eventbrite", "- VP of Finance, Barry's".
+    [GeneratedRegex(@"^[—–~-]\s*(?:[^,]{1,60},\s*)?(?:[^,]{1,60}?(?:\s+at\s+|,\s*|\s+@\s*))(?<company>\p{Lu}[\p{L}\p{N}'’&. -]{0,40})$")]
+    private static partial Regex Attribution();
+
+    [GeneratedRegex(@"\b(?:customers|clients) (?:include|including|like|such as)\b:?|\b(?:trusted|used|loved|chosen) by\b[^.;]*?\b(?:including|like|such as)\b:?|\bcompanies (?:like|such as)\b|\bteams at\b", RegexOptions.IgnoreCase)]
+    private static partial Regex CustomerCue();
+
+    [GeneratedRegex(@"^(?:(?:trusted|used|loved|chosen|relied on) by|powering|powers|join|joining)\b|^(?:our )?customers include:?$", RegexOptions.IgnoreCase)]
+    private static partial Regex CustomerCueAlone();
+
+    [GeneratedRegex(@",\s*(?:and|&)\s+|\s+(?:and|&)\s+|,\s*")]
+    private static partial Regex ListSeparator();
+
+    [GeneratedRegex(@"\b(?:headquartered|head-quartered|HQ'd) in (?<place>\p{Lu}[\p{L}.'-]*(?:(?:,\s*|\s+)(?:\p{Lu}[\p{L}.'-]*|[A-Z]{2}\b)){0,4})|\bheadquarters (?:is |are )?(?:in|:) (?<place>\p{Lu}[\p{L}.'-]*(?:(?:,\s*|\s+)\p{Lu}[\p{L}.'-]*){0,4})")]
+    private static partial Regex Headquartered();
+
+    [GeneratedRegex(@"\d+[^,\n]{2,60},\s*(?:(?:Suite|Floor|Unit|Ste\.?)\s*[^,]+,\s*)?(?<city>\p{Lu}[\p{L} .'-]{1,40}),\s*(?<region>[A-Z]{2})\s+\d{5}(?:-\d{4})?\b")]
+    private static partial Regex UsAddress();
+
+    [GeneratedRegex(@"\d+[^,\n]{0,60},\s*(?:\d{4,6}\s+)?(?<city>\p{Lu}[\p{L}' -]{1,40}?)(?:\s+\d{4,6})?,\s*(?<region>Estonia|Germany|France|Spain|Italy|Netherlands|Belgium|Ireland|Sweden|Norway|Denmark|Finland|Poland|Switzerland|Austria|Portugal|United Kingdom|UK|Canada|Australia|New Zealand|Japan|Singapore|India|Brazil|Mexico|Israel|Czech Republic|Czechia|Lithuania|Latvia|Slovenia|Croatia|Greece|Romania|Hungary|Luxembourg|Iceland)\b")]
+    private static partial Regex InternationalAddress();
+
+    [GeneratedRegex(@"(?<![\w-])(?:based|located) in (?<place>\p{Lu}[\p{L}.'-]*(?:(?:,\s*|\s+)(?:\p{Lu}[\p{L}.'-]*|[A-Z]{2}\b)){0,3})")]
+    private static partial Regex BasedIn();
+}
