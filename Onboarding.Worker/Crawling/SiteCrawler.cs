@@ -1,0 +1,324 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Onboarding.Worker.Crawling;
+
+/// <summary>Pages found (distinct same-site links discovered) and fetched so far.</summary>
+public readonly record struct CrawlProgress(int PagesFound, int PagesFetched);
+
+/// <summary>A site whose home page answered: where it really lives (after redirects), its robots.txt and its home page.</summary>
+public sealed record OpenedSite(Uri Home, RobotsTxt Robots, ReadPage HomePage);
+
+/// <summary>
+/// Crawls a company's website (DESIGN §4) in two steps: <see cref="OpenAsync"/> looks it up (DNS, robots.txt, home
+/// page) and <see cref="CrawlAsync"/> gathers up to <see cref="CrawlerOptions.MaxPages"/> pages, the most telling
+/// first (about, product, pricing, customers…), a few at a time, within time and size caps and robots.txt. Every
+/// connection goes through <see cref="SafeHttp"/>.
+/// </summary>
+public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> options, ILogger<SiteCrawler> logger)
+{
+    private readonly CrawlerOptions _options = options.Value;
+
+    public async Task<OpenedSite> OpenAsync(Uri website, CancellationToken cancellationToken)
+    {
+        if (!website.IsAbsoluteUri || website.Scheme is not ("http" or "https") || website.UserInfo.Length > 0 || website.Host.Length == 0)
+        {
+            throw new CrawlException(CrawlFailure.InvalidUrl, "The website URL must be an absolute http or https URL, such as https://acme.com.");
+        }
+
+        website = PageReader.Canonical(website);
+        var robots = await RobotsAsync(website, cancellationToken);
+        if (!robots.IsAllowed(website))
+        {
+            throw new CrawlException(CrawlFailure.RobotsDisallowed, $"The website's robots.txt does not allow crawling its home page ({website}).");
+        }
+
+        var home = await FetchAsync(website, "The home page", robots, cancellationToken);
+        if (home is null)
+        {
+            throw new CrawlException(CrawlFailure.RobotsDisallowed, "The home page redirects to a page the website's robots.txt does not allow crawling.");
+        }
+
+        return new OpenedSite(home.Page.Url, robots, home);
+    }
+
+    public async Task<CrawledSite> CrawlAsync(OpenedSite site, Func<CrawlProgress, CancellationToken, ValueTask>? progress, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.CrawlTimeout);
+
+        var pages = new List<ReadPage> { site.HomePage };
+        var seen = new HashSet<Uri> { site.Home, PageReader.Canonical(site.HomePage.Page.Url) };
+        var frontier = new List<(PageLink Link, int Depth)>();
+        var found = 0;
+        void Discover(ReadPage page, int depth)
+        {
+            foreach (var link in page.Links)
+            {
+                if (PageReader.SameSite(link.Url, site.Home) && seen.Add(link.Url))
+                {
+                    found++;
+                    frontier.Add((link, depth));
+                }
+            }
+        }
+
+        Discover(site.HomePage, 1);
+        await Report(progress, found, pages.Count, cancellationToken);
+
+        while (pages.Count < _options.MaxPages && frontier.Count > 0 && !deadline.IsCancellationRequested)
+        {
+            // Take the most telling links first, the shallowest among equals.
+            var batch = frontier
+                .OrderByDescending(f => LinkRanking.Score(f.Link) - f.Depth)
+                .Where(f => site.Robots.IsAllowed(f.Link.Url))
+                .Take(Math.Min(_options.Concurrency, _options.MaxPages - pages.Count))
+                .ToList();
+            frontier.RemoveAll(f => batch.Contains(f) || !site.Robots.IsAllowed(f.Link.Url));
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            var fetched = await Task.WhenAll(batch.Select(f => TryFetchAsync(f.Link.Url, site.Robots, deadline.Token)));
+            foreach (var (page, taken) in fetched.Zip(batch))
+            {
+                // A redirect may land on a page already taken.
+                if (page is null || (page.Page.Url != taken.Link.Url && !seen.Add(page.Page.Url)))
+                {
+                    continue;
+                }
+
+                pages.Add(page);
+                Discover(page, taken.Depth + 1);
+            }
+
+            await Report(progress, found, pages.Count, cancellationToken);
+        }
+
+        logger.LogInformation("Crawled {Pages} pages of {Site} ({Found} links found)", pages.Count, site.Home, found);
+        return new CrawledSite(site.Home, pages.Take(_options.MaxPages).Select(p => p.Page).ToList());
+    }
+
+    private static ValueTask Report(Func<CrawlProgress, CancellationToken, ValueTask>? progress, int found, int fetched, CancellationToken cancellationToken) =>
+        progress?.Invoke(new CrawlProgress(found, fetched), cancellationToken) ?? ValueTask.CompletedTask;
+
+    /// <summary>A page other than the home page: any failure skips it.</summary>
+    private async Task<ReadPage?> TryFetchAsync(Uri url, RobotsTxt robots, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await FetchAsync(url, "The page", robots, cancellationToken);
+        }
+        catch (CrawlException e)
+        {
+            logger.LogInformation("Skipped {Url}: {Reason}", url, e.Message);
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            // The crawl's own deadline: what was gathered so far is the result.
+            return null;
+        }
+    }
+
+    /// <summary>Fetches one page, following redirects within the site; null when robots.txt forbids where it leads.</summary>
+    private async Task<ReadPage?> FetchAsync(Uri url, string what, RobotsTxt robots, CancellationToken cancellationToken)
+    {
+        using var span = RunTelemetry.Source.StartActivity($"fetch {url.AbsolutePath}")
+            ?.SetTag("url.full", url.ToString())
+            .SetTag(Jobs.RunTimeline.DetailTag, url.ToString());
+        try
+        {
+            var (final, status, contentType, body) = await GetAsync(url, what, sameSiteAs: url, cancellationToken);
+            span?.SetTag("http.response.status_code", (int)status).SetTag("onboarding.page.bytes", body.Length);
+            if (!robots.IsAllowed(final))
+            {
+                return null;
+            }
+
+            if (status is not HttpStatusCode.OK and not HttpStatusCode.NonAuthoritativeInformation)
+            {
+                throw new CrawlException(CrawlFailure.HttpError, $"{what} returned {(int)status} {Reason(status)}.", transient: (int)status >= 500 || status == HttpStatusCode.TooManyRequests);
+            }
+
+            var mediaType = contentType?.MediaType;
+            if (mediaType is not ("text/html" or "application/xhtml+xml"))
+            {
+                throw new CrawlException(CrawlFailure.NotHtml, $"{what} is not an HTML page ({mediaType ?? "no content type"}).");
+            }
+
+            var html = Decode(body, contentType);
+            return PageReader.Read(final, html);
+        }
+        catch (Exception e)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+    }
+
+    /// <summary>GET with redirects followed by hand (each hop re-checked), the body read up to the size cap.</summary>
+    private async Task<(Uri Url, HttpStatusCode Status, MediaTypeHeaderValue? ContentType, byte[] Body)> GetAsync(
+        Uri url, string what, Uri? sameSiteAs, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.PageTimeout);
+        for (var hop = 0; ; hop++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.UserAgent.ParseAdd(_options.UserAgent);
+            request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml;q=0.9,text/plain;q=0.5,*/*;q=0.1");
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            }
+            catch (Exception e)
+            {
+                throw Failure(e, url, what, timeout, cancellationToken);
+            }
+
+            using (response)
+            {
+                if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } location)
+                {
+                    var next = new Uri(url, location);
+                    if (hop >= _options.MaxRedirects)
+                    {
+                        throw new CrawlException(CrawlFailure.TooManyRedirects, $"{what} redirects more than {_options.MaxRedirects} times.");
+                    }
+
+                    if (next.Scheme is not ("http" or "https") || next.UserInfo.Length > 0)
+                    {
+                        throw new CrawlException(CrawlFailure.InvalidUrl, $"{what} redirects to {next.Scheme}: addresses, which are not crawled.");
+                    }
+
+                    // The home page may move the site (http → https, bare → www); other pages stay on the site.
+                    if (sameSiteAs is not null && !PageReader.SameSite(next, sameSiteAs) && what != "The home page")
+                    {
+                        throw new CrawlException(CrawlFailure.HttpError, $"{what} redirects to another site ({next.Host}).");
+                    }
+
+                    url = PageReader.Canonical(next);
+                    continue;
+                }
+
+                try
+                {
+                    var body = await ReadCappedAsync(response.Content, timeout.Token);
+                    return (url, response.StatusCode, response.Content.Headers.ContentType, body);
+                }
+                catch (Exception e)
+                {
+                    throw Failure(e, url, what, timeout, cancellationToken);
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads at most <see cref="CrawlerOptions.MaxPageBytes"/> of the decompressed body, so a gzip bomb or an endless body stops there.</summary>
+    private async Task<byte[]> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[_options.MaxPageBytes];
+        var length = 0;
+        while (length < buffer.Length)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            length += read;
+        }
+
+        return buffer[..length];
+    }
+
+    private async Task<RobotsTxt> RobotsAsync(Uri website, CancellationToken cancellationToken)
+    {
+        var url = new Uri(website, "/robots.txt");
+        using var span = RunTelemetry.Source.StartActivity("fetch /robots.txt")?.SetTag(Jobs.RunTimeline.DetailTag, url.ToString());
+        var (_, status, _, body) = await GetAsync(url, "robots.txt", sameSiteAs: null, cancellationToken);
+        span?.SetTag("http.response.status_code", (int)status);
+        return (int)status switch
+        {
+            >= 200 and < 300 => RobotsTxt.Parse(Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, RobotsTxt.MaxBytes))), _options.ProductToken),
+            >= 400 and < 500 => RobotsTxt.AllowAll,
+            _ => throw new CrawlException(CrawlFailure.HttpError,
+                $"The website's robots.txt answered {(int)status} {Reason(status)}, so crawling is not allowed for now (RFC 9309).", transient: true),
+        };
+    }
+
+    /// <summary>Says in a person's words why a request failed.</summary>
+    private CrawlException Failure(Exception e, Uri url, string what, CancellationTokenSource timeout, CancellationToken cancellationToken)
+    {
+        if (e is CrawlException crawl)
+        {
+            return crawl;
+        }
+
+        if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            throw e;
+        }
+
+        if (e is OperationCanceledException && timeout.IsCancellationRequested)
+        {
+            return new CrawlException(CrawlFailure.Timeout, $"{what} did not answer within {_options.PageTimeout.TotalSeconds:0} seconds ({url}).", transient: true, e);
+        }
+
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case BlockedAddressException blocked:
+                    return new CrawlException(CrawlFailure.BlockedAddress,
+                        $"The website's address {blocked.Host} resolves to {blocked.Address}, a private or reserved network address, which is not allowed.", inner: e);
+                case HostNotFoundException notFound:
+                    return new CrawlException(CrawlFailure.DomainNotFound, $"The website's domain {notFound.Host} could not be found (DNS lookup failed).", inner: e);
+                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData }:
+                    return new CrawlException(CrawlFailure.DomainNotFound, $"The website's domain {url.Host} could not be found (DNS lookup failed).", inner: e);
+            }
+        }
+
+        return new CrawlException(CrawlFailure.Unreachable, $"{what} could not be reached ({url}): {e.GetBaseException().Message}", transient: true, e);
+    }
+
+    private static string Decode(byte[] body, MediaTypeHeaderValue? contentType)
+    {
+        var charset = contentType?.CharSet?.Trim('"');
+        if (charset is null)
+        {
+            // A <meta charset> near the top; else UTF-8, which most of the web is.
+            var head = Encoding.ASCII.GetString(body.AsSpan(0, Math.Min(body.Length, 2048)));
+            var at = head.IndexOf("charset=", StringComparison.OrdinalIgnoreCase);
+            if (at >= 0)
+            {
+                charset = new string(head[(at + 8)..].TrimStart('"', '\'').TakeWhile(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_').ToArray());
+            }
+        }
+
+        try
+        {
+            return (charset is { Length: > 0 } ? Encoding.GetEncoding(charset) : Encoding.UTF8).GetString(body);
+        }
+        catch (ArgumentException)
+        {
+            return Encoding.UTF8.GetString(body);
+        }
+    }
+
+    private static string Reason(HttpStatusCode status) =>
+        System.Text.RegularExpressions.Regex.Replace(status.ToString(), "(?<=[a-z])(?=[A-Z])", " ");
+}
