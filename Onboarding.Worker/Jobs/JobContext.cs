@@ -36,6 +36,13 @@ public sealed class JobContext(
         await progress.PublishAsync(RunId);
     }
 
+    /// <summary>Reads what the run needs; no fence needed, since reading changes nothing.</summary>
+    public async Task<T> ReadAsync<T>(Func<OnboardingDbContext, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<OnboardingDbContext>(), cancellationToken);
+    }
+
     /// <summary>Extends the lease (the heartbeat).</summary>
     public async Task ExtendLeaseAsync(CancellationToken cancellationToken)
     {
