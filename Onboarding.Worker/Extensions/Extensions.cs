@@ -21,6 +21,7 @@ public static class Extensions
 
         builder.AddEmailOutbox();
         builder.AddJobRunner();
+        builder.AddScraping();
         return builder;
     }
 }

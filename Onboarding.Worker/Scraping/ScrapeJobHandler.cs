@@ -19,7 +19,8 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time) :
     {
         var sessionId = job.Lease.SessionId ?? throw new JobFailedException("The scrape has no onboarding session.", permanent: true);
         var website = new Uri(JobPayload.Read<ScrapePayload>(job.Lease.Payload).Website);
-        var (site, context) = await pipeline.RunAsync(website, new SessionProgress(job, sessionId, time), cancellationToken);
+        using var progress = new SessionProgress(job, sessionId, time);
+        var (site, context) = await pipeline.RunAsync(website, progress, cancellationToken);
 
         using var span = RunTelemetry.Source.StartActivity("write_profile")?.SetTag(RunTimeline.DetailTag, context.Company.Name);
         await job.WriteAsync(async (db, ct) =>
@@ -51,7 +52,7 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time) :
     }
 
     /// <summary>Writes each status and the page counts to the session as they change, so status readers see the run move.</summary>
-    private sealed class SessionProgress(JobContext job, Guid sessionId, TimeProvider time) : IPipelineProgress
+    private sealed class SessionProgress(JobContext job, Guid sessionId, TimeProvider time) : IPipelineProgress, IDisposable
     {
         // The crawler reports from parallel fetches; writes go one at a time, newest counts last.
         private readonly SemaphoreSlim _writing = new(1, 1);
@@ -84,5 +85,7 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time) :
                 _writing.Release();
             }
         }
+
+        public void Dispose() => _writing.Dispose();
     }
 }

@@ -19,7 +19,7 @@ public interface IPipelineProgress
 /// contexts. Each step is a span of the run's trace (and so a step of its timeline); a crawl failure becomes a job
 /// failure that says what went wrong in a person's words, permanent unless trying again may help.
 /// </summary>
-public sealed class SitePipeline(SiteCrawler crawler, ContextGenerator generator)
+public sealed class SitePipeline(SiteCrawler crawler, IContextGenerator generator)
 {
     public async Task<(CrawledSite Site, GeneratedContext Context)> RunAsync(Uri website, IPipelineProgress? progress, CancellationToken cancellationToken)
     {

@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Hosting;
+using Onboarding.IntegrationTests.Infrastructure;
+using Onboarding.Testing;
+using Onboarding.Worker.Extensions;
+using static Onboarding.IntegrationTests.Infrastructure.SessionsClient;
+
+namespace Onboarding.IntegrationTests.Worker;
+
+/// <summary>
+/// The whole scrape, from start-scraping on the Api to the context on the profile, with a real worker host crawling
+/// the Ledgerline fixture site. Its worker takes every queued scrape, so the class runs alone: other tests expect
+/// their scrapes to stay pending.
+/// </summary>
+[CollectionDefinition(DisableParallelization = true)]
+[Collection(typeof(ScrapeJobTests))]
+public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private readonly SessionsClient _client = new(factory.CreateClient());
+    private FixtureSite _site = null!;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _site = await FixtureSite.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _site.DisposeAsync();
+
+    [Fact]
+    public async Task AScrapeCrawlsTenPagesAndWritesAContextThatNamesTheCompanyAndItsAudience()
+    {
+        var (key, _, _) = await _client.ClaimWorkspaceAsync();
+        using var worker = await StartWorkerAsync(allowPrivateNetworks: true);
+
+        var started = await StartAsync(key, _site.BaseUrl.ToString());
+        var session = await WaitForFinalStatusAsync(key, started.SessionId);
+
+        Assert.Equal("completed", session["status"]!.GetValue<string>());
+        Assert.Equal(FixtureSite.CompanyName, session["companyName"]!.GetValue<string>());
+        Assert.Equal(10, session["pagesFetched"]!.GetValue<int>());
+        Assert.True(session["pagesFound"]!.GetValue<int>() >= 10);
+        Assert.Null(session["errorStep"]);
+
+        var context = await GetAsync(key, "/api/context");
+        var company = context["companyContext"]!;
+        Assert.Equal(FixtureSite.CompanyName, company["name"]!.GetValue<string>());
+        Assert.Contains("accounts payable", company.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+        // The audience: manufacturers, and the finance people who run accounts payable there.
+        var icp = context["icp"]!;
+        Assert.Contains("Manufacturing", icp["industries"]!.AsArray().Select(i => i!.GetValue<string>()));
+        Assert.Contains("Controllers", icp["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+        var sources = context.ToJsonString();
+        Assert.Contains(_site.BaseUrl.ToString(), sources, StringComparison.Ordinal);
+        Assert.DoesNotContain("/partners", sources, StringComparison.Ordinal);
+        Assert.NotNull(context["contextGeneratedAt"]);
+
+        // The run's timeline: every step of the trace, under the run id the client got.
+        var run = await GetAsync(key, $"/api/runs/{started.RunId}");
+        Assert.Equal("succeeded", run["run"]!["state"]!.GetValue<string>());
+        Assert.Equal(session["traceId"]!.GetValue<string>(), run["run"]!["traceId"]!.GetValue<string>());
+        var steps = run["steps"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()).ToList();
+        Assert.Subset(steps.ToHashSet(), new HashSet<string> { "looking_up", "gathering_info", "generating_context", "generate.company", "generate.market", "generate.icp", "write_profile", "fetch /", "fetch /robots.txt" });
+        Assert.Equal(10, steps.Count(s => s.StartsWith("fetch /", StringComparison.Ordinal) && s != "fetch /robots.txt"));
+    }
+
+    [Fact]
+    public async Task ADomainThatDoesNotResolveFailsAtLookingUpWithAClearMessage()
+    {
+        var (key, _, _) = await _client.ClaimWorkspaceAsync();
+        using var worker = await StartWorkerAsync(allowPrivateNetworks: true);
+
+        var started = await StartAsync(key, "https://no-such-company.invalid/");
+        var session = await WaitForFinalStatusAsync(key, started.SessionId);
+
+        Assert.Equal(("failed", "looking_up"), (session["status"]!.GetValue<string>(), session["errorStep"]!.GetValue<string>()));
+        Assert.Equal("The website's domain no-such-company.invalid could not be found (DNS lookup failed).", session["errorMessage"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AMissingHomePageFailsAtLookingUp()
+    {
+        await using var missing = await FixtureSite.StartAsync(homeStatus: 404);
+        var (key, _, _) = await _client.ClaimWorkspaceAsync();
+        using var worker = await StartWorkerAsync(allowPrivateNetworks: true);
+
+        var started = await StartAsync(key, missing.BaseUrl.ToString());
+        var session = await WaitForFinalStatusAsync(key, started.SessionId);
+
+        Assert.Equal(("failed", "looking_up", "The home page returned 404 Not Found."),
+            (session["status"]!.GetValue<string>(), session["errorStep"]!.GetValue<string>(), session["errorMessage"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task ABlockedAddressFailsAtLookingUpWithoutARequestReachingIt()
+    {
+        var (key, _, _) = await _client.ClaimWorkspaceAsync();
+        using var worker = await StartWorkerAsync(allowPrivateNetworks: false);
+
+        var started = await StartAsync(key, _site.BaseUrl.ToString());
+        var session = await WaitForFinalStatusAsync(key, started.SessionId);
+
+        Assert.Equal(("failed", "looking_up"), (session["status"]!.GetValue<string>(), session["errorStep"]!.GetValue<string>()));
+        Assert.Contains("127.0.0.1, a private or reserved network address, which is not allowed", session["errorMessage"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(_site.Requests);
+    }
+
+    [Fact]
+    public async Task RegenerateCrawlsTheWebsiteAgainAndReplacesTheContext()
+    {
+        var (key, _, _) = await _client.ClaimWorkspaceAsync();
+        using var worker = await StartWorkerAsync(allowPrivateNetworks: true);
+
+        using var response = await SendAsync(HttpMethod.Post, "/api/context/regenerate", key, new { website = _site.BaseUrl.ToString(), freeformContext = "We also sell to food processors." });
+        var runId = (await ReadJsonAsync(response))["runId"]!.GetValue<string>();
+        await WaitUntilAsync(async () => (await GetAsync(key, $"/api/runs/{runId}"))["run"]!["state"]!.GetValue<string>() is "succeeded" or "failed");
+
+        var run = await GetAsync(key, $"/api/runs/{runId}");
+        Assert.Equal("succeeded", run["run"]!["state"]!.GetValue<string>());
+        var context = await GetAsync(key, "/api/context");
+        Assert.Equal(FixtureSite.CompanyName, context["companyContext"]!["name"]!.GetValue<string>());
+        Assert.Equal("We also sell to food processors.", context["extraContext"]!["freeform"]!.GetValue<string>());
+    }
+
+    private async Task<IHost> StartWorkerAsync(bool allowPrivateNetworks)
+    {
+        var host = Workspaces.CreateWorkerHost(factory, builder =>
+        {
+            builder.AddJobRunner();
+            builder.AddScraping();
+        }, ("Crawler:AllowPrivateNetworks", allowPrivateNetworks ? "true" : "false"), ("Jobs:PollInterval", "00:00:00.200"), ("Crawler:PageTimeout", "00:00:05"));
+        await host.StartAsync(Cancel);
+        return host;
+    }
+
+    private async Task<(string SessionId, string RunId)> StartAsync(string key, string website)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/onboarding/start-scraping", key, new { website });
+        var body = await ReadJsonAsync(response);
+        Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
+        return (body["sessionId"]!.GetValue<string>(), body["runId"]!.GetValue<string>());
+    }
+
+    private async Task<JsonNode> WaitForFinalStatusAsync(string key, string sessionId)
+    {
+        JsonNode session = null!;
+        await WaitUntilAsync(async () =>
+        {
+            session = (await GetAsync(key, $"/api/onboarding/status?sessionId={sessionId}"))["session"]!;
+            return session["status"]!.GetValue<string>() is "completed" or "failed";
+        });
+        return session;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(waited.Elapsed < Patience, "Gave up waiting for the run to finish.");
+            await Task.Delay(100, Cancel);
+        }
+    }
+
+    private async Task<JsonNode> GetAsync(string key, string path)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, key, null);
+        return await ReadJsonAsync(response);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string key, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return await _client.Http.SendAsync(request, Cancel);
+    }
+}
