@@ -68,6 +68,8 @@ public sealed class ComposedSystem : IAsyncLifetime
                 {
                     ["RESEND_API_KEY"] = "re_e2e_test",
                     ["Email__Resend__BaseUrl"] = Mailbox.BaseUrl.ToString(),
+                    // The fixture websites the scrape tests crawl live on loopback.
+                    ["Crawler__AllowPrivateNetworks"] = "true",
                 },
             },
             Collect);
