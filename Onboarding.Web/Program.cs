@@ -1,4 +1,5 @@
 using Onboarding.Web.Components;
+using Onboarding.Web.Dashboard;
 using Onboarding.Web.Extensions;
 using Onboarding.Web.Infrastructure;
 
@@ -16,10 +17,13 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseCapabilityPageHeaders();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapDefaultEndpoints();
 app.MapStaticAssets();
+app.MapDashboardSignIn();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.FluentUI.AspNetCore.Components;
+using Onboarding.Web.Dashboard;
 using Onboarding.Web.Infrastructure;
 using Onboarding.Web.Services;
 using Onboarding.Web.Sessions;
@@ -31,6 +32,8 @@ public static class Extensions
         // Service discovery resolves "api" from services__api__http__0 (set by the AppHost), preferring https.
         builder.Services.AddHttpClient<OnboardingApiClient>(client => client.BaseAddress = new("https+http://api"));
         builder.Services.AddClaimConfirmationClient();
+        builder.Services.AddHttpClient<WorkspaceApiClient>(client => client.BaseAddress = new("https+http://api"));
+        builder.Services.AddDashboardSignIn();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFluentUIComponents();

@@ -17,7 +17,7 @@ public sealed class ScrapeTests(ComposedSystem system)
     public async Task TheStatusStreamFollowsAScrapeFromPendingToCompleted()
     {
         await using var site = await FixtureSite.StartAsync();
-        var key = await ClaimWorkspaceAsync();
+        var key = await _agent.ClaimWorkspaceAsync();
 
         using var start = Request(HttpMethod.Post, "/api/onboarding/start-scraping", key);
         start.Content = JsonContent.Create(new { website = site.BaseUrl.ToString() });
@@ -39,15 +39,6 @@ public sealed class ScrapeTests(ComposedSystem system)
         // Statuses only ever move forward.
         string[] order = ["pending", "looking_up", "gathering_info", "generating_context", "completed"];
         Assert.Equal(statuses.OrderBy(s => Array.IndexOf(order, s)), statuses);
-    }
-
-    private async Task<string> ClaimWorkspaceAsync()
-    {
-        var session = await _agent.OpenSessionAsync();
-        var slug = "scrape-" + Guid.NewGuid().ToString("N")[..8];
-        var link = await _agent.RequestClaimAsync(session, $"dev@{slug}.dev", slug);
-        using var confirmed = await system.Api.PostAsync(link.PathAndQuery, null, Cancel);
-        return JsonNode.Parse(await confirmed.Content.ReadAsStringAsync(Cancel))!["api_key"]!.GetValue<string>();
     }
 
     private static HttpRequestMessage Request(HttpMethod method, string path, string key)

@@ -61,6 +61,16 @@ public sealed partial class CodingAgent(ComposedSystem system)
         return Assert.Single(system.Mailbox.For(idempotencyKey));
     }
 
+    /// <summary>Opens a session, claims it by its emailed link and returns the new org's API key.</summary>
+    public async Task<string> ClaimWorkspaceAsync()
+    {
+        var session = await OpenSessionAsync();
+        var slug = "ws-" + Guid.NewGuid().ToString("N")[..8];
+        var link = await RequestClaimAsync(session, $"dev@{slug}.dev", slug);
+        using var confirmed = await system.Api.PostAsync(link.PathAndQuery, null, Cancel);
+        return JsonNode.Parse(await confirmed.Content.ReadAsStringAsync(Cancel))!["api_key"]!.GetValue<string>();
+    }
+
     private async Task<HttpResponseMessage> SendAsync(AgentSession session, string path, object body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };

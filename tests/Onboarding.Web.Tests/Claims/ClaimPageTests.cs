@@ -21,7 +21,7 @@ public sealed class ClaimPageTests : FluentContext
         Services.AddSingleton<TimeProvider>(new FakeTimeProvider(FakeClaimApi.Now));
         Services.AddSingleton(new OnboardingApiClient(http, NullLogger<OnboardingApiClient>.Instance));
         Services.AddSingleton(new ClaimConfirmationClient(http, NullLogger<ClaimConfirmationClient>.Instance));
-        JSInterop.SetupModule("./Components/Pages/Claims/ClaimPage.razor.js").Setup<string?>("timeZone").SetResult("UTC");
+        JSInterop.SetupModule("./time-zone.js").Setup<string?>("timeZone").SetResult("UTC");
         _keyReveal = JSInterop.SetupModule("./Components/Claims/KeyReveal.razor.js");
     }
 

@@ -51,7 +51,7 @@ public sealed partial class ClaimPage
 
         try
         {
-            _module = await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Pages/Claims/ClaimPage.razor.js");
+            _module = await JS.InvokeAsync<IJSObjectReference>("import", "./time-zone.js");
             _clock = ViewerClock.For(await _module.InvokeAsync<string?>("timeZone"), Time);
             StateHasChanged();
         }

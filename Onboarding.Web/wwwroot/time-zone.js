@@ -1,4 +1,4 @@
-// Tells the claim page the browser's time zone, so the link's expiry is shown in local time.
+// The browser's time zone, so pages show times in local time (the claim page, the dashboard).
 export function timeZone() {
   try {
     return Intl.DateTimeFormat().resolvedOptions().timeZone ?? null;
