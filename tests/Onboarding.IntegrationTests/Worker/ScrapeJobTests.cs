@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Trace;
 using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.Testing;
 using Onboarding.Worker.Extensions;
@@ -68,6 +69,45 @@ public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task TheRequestAndEveryWorkerStepOfARunAreOneTraceCarryingTheRunId()
+    {
+        // Both hosts export their spans, as they would to an OTLP collector.
+        var apiSpans = new List<Activity>();
+        var workerSpans = new List<Activity>();
+        using var api = factory.WithWebHostBuilder(builder =>
+            builder.ConfigureServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(apiSpans))));
+        var client = new SessionsClient(api.CreateClient());
+        var (key, _, _) = await client.ClaimWorkspaceAsync();
+        using var worker = await StartWorkerAsync(allowPrivateNetworks: true, tracing => tracing.AddInMemoryExporter(workerSpans));
+
+        var started = await StartAsync(key, _site.BaseUrl.ToString(), client);
+        Assert.Equal("completed", (await WaitForFinalStatusAsync(key, started.SessionId))["status"]!.GetValue<string>());
+        await worker.StopAsync(Cancel);
+
+        Activity[] request;
+        lock (apiSpans)
+        {
+            request = [.. apiSpans.Where(s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("start-scraping", StringComparison.Ordinal))];
+        }
+
+        var api1 = Assert.Single(request);
+        Assert.Equal(started.RunId, api1.GetTagItem(RunTelemetry.RunIdTag));
+        List<Activity> run;
+        lock (workerSpans)
+        {
+            // The Worker's spans of this trace: the job and everything under it (the process is shared with the Api,
+            // so the request's own database spans show up in both exports).
+            run = [.. workerSpans.Where(s => s.TraceId == api1.TraceId && s.Kind != ActivityKind.Server && (s.ParentSpanId != api1.SpanId || s.DisplayName == "job scrape"))];
+        }
+
+        var names = run.Select(s => s.DisplayName).ToHashSet();
+        Assert.Subset(names, new HashSet<string> { "job scrape", "looking_up", "fetch /", "gathering_info", "generating_context", "generate.company", "generate.market", "generate.icp", "write_profile" });
+        Assert.All(run, span => Assert.Equal(started.RunId, span.GetTagItem(RunTelemetry.RunIdTag)));
+        // The job's span continues the request's.
+        Assert.Equal(api1.SpanId, run.Single(s => s.DisplayName == "job scrape").ParentSpanId);
+    }
+
+    [Fact]
     public async Task ADomainThatDoesNotResolveFailsAtLookingUpWithAClearMessage()
     {
         var (key, _, _) = await _client.ClaimWorkspaceAsync();
@@ -125,20 +165,24 @@ public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetim
         Assert.Equal("We also sell to food processors.", context["extraContext"]!["freeform"]!.GetValue<string>());
     }
 
-    private async Task<IHost> StartWorkerAsync(bool allowPrivateNetworks)
+    private async Task<IHost> StartWorkerAsync(bool allowPrivateNetworks, Action<TracerProviderBuilder>? tracing = null)
     {
         var host = Workspaces.CreateWorkerHost(factory, builder =>
         {
             builder.AddJobRunner();
             builder.AddScraping();
+            if (tracing is not null)
+            {
+                builder.Services.ConfigureOpenTelemetryTracerProvider(tracing);
+            }
         }, ("Crawler:AllowPrivateNetworks", allowPrivateNetworks ? "true" : "false"), ("Jobs:PollInterval", "00:00:00.200"), ("Crawler:PageTimeout", "00:00:05"));
         await host.StartAsync(Cancel);
         return host;
     }
 
-    private async Task<(string SessionId, string RunId)> StartAsync(string key, string website)
+    private async Task<(string SessionId, string RunId)> StartAsync(string key, string website, SessionsClient? client = null)
     {
-        using var response = await SendAsync(HttpMethod.Post, "/api/onboarding/start-scraping", key, new { website });
+        using var response = await SendAsync(HttpMethod.Post, "/api/onboarding/start-scraping", key, new { website }, client);
         var body = await ReadJsonAsync(response);
         Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
         return (body["sessionId"]!.GetValue<string>(), body["runId"]!.GetValue<string>());
@@ -171,10 +215,10 @@ public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetim
         return await ReadJsonAsync(response);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string key, object? body)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string key, object? body, SessionsClient? client = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return await _client.Http.SendAsync(request, Cancel);
+        return await (client ?? _client).Http.SendAsync(request, Cancel);
     }
 }
