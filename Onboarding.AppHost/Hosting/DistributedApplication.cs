@@ -170,7 +170,7 @@ public sealed class DistributedApplication(AppHostOptions options, LogSink log) 
             throw new InvalidOperationException($"{assembly} is missing: build the solution first (dotnet build), or start through dotnet run --project Onboarding.AppHost.");
         }
 
-        var process = ResourceProcess.Start(name, DotnetHost, [assembly], log, environment, Projects.Directory(project));
+        var process = ResourceProcess.Start(name, Projects.DotnetHost, [assembly], log, environment, Projects.Directory(project));
         var service = new RunningService(name, project, url, process);
         lock (_services)
         {
@@ -264,11 +264,6 @@ public sealed class DistributedApplication(AppHostOptions options, LogSink log) 
     private static string Redact(string connectionString) =>
         string.Join(';', connectionString.Split(';', ',').Where(part => !part.Contains("password", StringComparison.OrdinalIgnoreCase)));
 
-    private static string DotnetHost =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
-            ? host
-            : Native.FindOnPath("dotnet") ?? "dotnet";
-
     /// <summary>The repository's service projects and where their build outputs are.</summary>
     public static class Projects
     {
@@ -285,5 +280,11 @@ public sealed class DistributedApplication(AppHostOptions options, LogSink log) 
 
         public static string OutputAssembly(string project) =>
             Path.Combine(Directory(project), "bin", Metadata("Configuration"), Metadata("TargetFramework"), project + ".dll");
+
+        /// <summary>The dotnet host that runs the service assemblies: the one running this process when known.</summary>
+        public static string DotnetHost =>
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
+                ? host
+                : Native.FindOnPath("dotnet") ?? "dotnet";
     }
 }

@@ -38,7 +38,10 @@ public sealed class HostNotFoundException(string host, Exception? inner = null) 
 /// </summary>
 public static class SafeHttp
 {
-    public static SocketsHttpHandler CreateHandler(IHostResolver resolver, IOptions<CrawlerOptions> options) => new()
+    /// <param name="resolver">Where host names are resolved.</param>
+    /// <param name="options">The crawler's settings (<see cref="CrawlerOptions.AllowPrivateNetworks"/>).</param>
+    /// <param name="isAllowed">The address rule; <see cref="AddressPolicy.IsAllowed"/> unless a test narrows it.</param>
+    public static SocketsHttpHandler CreateHandler(IHostResolver resolver, IOptions<CrawlerOptions> options, Func<IPAddress, bool>? isAllowed = null) => new()
     {
         UseProxy = false,
         AllowAutoRedirect = false,
@@ -49,10 +52,11 @@ public static class SafeHttp
         ConnectTimeout = TimeSpan.FromSeconds(10),
         // Our trace context is nobody else's business.
         ActivityHeadersPropagator = null,
-        ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, resolver, options.Value.AllowPrivateNetworks, cancellationToken),
+        ConnectCallback = (context, cancellationToken) => ConnectAsync(
+            context.DnsEndPoint, resolver, isAllowed ?? (address => AddressPolicy.IsAllowed(address, options.Value.AllowPrivateNetworks)), cancellationToken),
     };
 
-    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, IHostResolver resolver, bool allowPrivate, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, IHostResolver resolver, Func<IPAddress, bool> isAllowed, CancellationToken cancellationToken)
     {
         IPAddress[] addresses;
         if (IPAddress.TryParse(endPoint.Host.Trim('[', ']'), out var literal))
@@ -77,7 +81,7 @@ public static class SafeHttp
         }
 
         // One blocked address blocks the name: a name that mixes public and private answers is up to something.
-        if (addresses.FirstOrDefault(a => !AddressPolicy.IsAllowed(a, allowPrivate)) is { } blocked)
+        if (addresses.FirstOrDefault(a => !isAllowed(a)) is { } blocked)
         {
             throw new BlockedAddressException(endPoint.Host, blocked);
         }

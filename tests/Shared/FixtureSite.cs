@@ -34,9 +34,14 @@ public sealed class FixtureSite : IAsyncDisposable
     /// <summary>Paths robots.txt disallows for every crawler.</summary>
     public static readonly string[] DisallowedPaths = ["/internal/pricing-calculator", "/partners"];
 
-    /// <summary>Starts the site; with <paramref name="homeStatus"/> other than 200 the home page answers with that status.</summary>
-    public static async Task<FixtureSite> StartAsync(int homeStatus = 200)
+    /// <summary>
+    /// Starts the site; with <paramref name="homeStatus"/> other than 200 the home page answers with that status. With
+    /// <paramref name="stallFirstHomeRequest"/> the first request for the home page never answers (until its client
+    /// goes away), as a crawler killed mid-fetch would see it; later ones answer normally.
+    /// </summary>
+    public static async Task<FixtureSite> StartAsync(int homeStatus = 200, bool stallFirstHomeRequest = false)
     {
+        var stalled = 0;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
@@ -58,7 +63,16 @@ public sealed class FixtureSite : IAsyncDisposable
             User-agent: SomeOtherBot
             Disallow: /
             """, "text/plain"));
-        app.MapGet("/", () => homeStatus == 200 ? Html(Pages["/"], "/") : Results.StatusCode(homeStatus));
+        app.MapGet("/", async (HttpContext context) =>
+        {
+            if (stallFirstHomeRequest && Interlocked.Exchange(ref stalled, 1) == 0)
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return Results.Empty;
+            }
+
+            return homeStatus == 200 ? Html(Pages["/"], "/") : Results.StatusCode(homeStatus);
+        });
         app.MapGet("/{**path}", (string path) =>
             Pages.TryGetValue("/" + path, out var page) ? Html(page, "/" + path)
             : "/" + path == "/internal/pricing-calculator" || "/" + path == "/partners" ? Html(new("Secret", "", "Secret", "<p>Should never be crawled.</p>"), "/" + path)
@@ -196,6 +210,7 @@ public sealed class FixtureSite : IAsyncDisposable
         });
         app.MapGet("/trap/pdf", () => Results.Bytes("%PDF-1.4"u8.ToArray(), "application/pdf"));
         app.MapGet("/trap/to-metadata", () => Results.Redirect("http://169.254.169.254/latest/meta-data/"));
+        app.MapGet("/trap/to-private", () => Results.Redirect("http://10.0.0.5/admin"));
         app.MapGet("/trap/to-file", () => Results.Redirect("file:///etc/passwd"));
         app.MapGet("/trap/loop", () => Results.Redirect("/trap/loop"));
         app.MapGet("/trap/hop/{n:int}", (int n) => n > 0 ? Results.Redirect($"/trap/hop/{n - 1}") : Results.Redirect("/"));

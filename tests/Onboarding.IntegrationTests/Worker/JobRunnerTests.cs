@@ -189,35 +189,26 @@ public sealed class JobRunnerTests(OnboardingApiFactory factory)
     }
 
     [Fact]
-    public async Task ThreeWorkersShareTheQueueAndRunEachJobOnce()
+    public async Task TwoWorkersShareFiveHundredJobsAndRunEachOnce()
     {
-        var handler = new ScriptedHandler(_kind, (_, cancellationToken) => Task.Delay(Random.Shared.Next(1, 20), cancellationToken));
-        var runs = new List<string>();
-        for (var i = 0; i < 60; i++)
-        {
-            runs.Add((await EnqueueAsync()).RunId);
-        }
+        var handler = new ScriptedHandler(_kind, (_, _) => Task.CompletedTask);
+        var runs = await EnqueueManyAsync(500);
 
-        var workers = new[] { await StartWorkerAsync(handler), await StartWorkerAsync(handler), await StartWorkerAsync(handler) };
-        try
+        using (var first = await StartWorkerAsync(handler))
+        using (var second = await StartWorkerAsync(handler))
         {
-            foreach (var runId in runs)
+            await WaitUntilAsync(async () =>
             {
-                await WaitForAsync(runId, JobStates.Succeeded);
-            }
-        }
-        finally
-        {
-            foreach (var worker in workers)
-            {
-                worker.Dispose();
-            }
+                await using var db = Database();
+                return await db.Jobs.CountAsync(j => runs.Contains(j.Id) && j.State == JobStates.Succeeded, Cancel) == runs.Count;
+            }, "all 500 jobs to succeed");
         }
 
         Assert.All(runs, runId => Assert.Equal(1, handler.Runs[runId]));
-        await using var db = Database();
-        var owners = await db.Jobs.Where(j => runs.Contains(j.Id)).Select(j => j.Attempts).ToListAsync(Cancel);
-        Assert.All(owners, attempts => Assert.Equal(1, attempts));
+        await using var check = Database();
+        // Each was picked up exactly once: one attempt, one fencing token.
+        var pickUps = await check.Jobs.Where(j => runs.Contains(j.Id)).Select(j => new { j.Attempts, j.LeaseVersion }).Distinct().ToListAsync(Cancel);
+        Assert.Equal((1, 1L), (Assert.Single(pickUps).Attempts, pickUps[0].LeaseVersion));
     }
 
     [Fact]
@@ -289,6 +280,30 @@ public sealed class JobRunnerTests(OnboardingApiFactory factory)
         }, Cancel);
         await transaction.CommitAsync(Cancel);
         return (session.RunId, session.Id);
+    }
+
+    /// <summary>Many jobs of one workspace, queued in one transaction.</summary>
+    private async Task<List<string>> EnqueueManyAsync(int count)
+    {
+        await using var db = Database();
+        var workspace = await Workspaces.CreateAsync(db, Cancel);
+        await using var transaction = await db.Database.BeginTransactionAsync(Cancel);
+        var runs = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var runId = Ids.NewRunId();
+            db.Jobs.Add(new Job
+            {
+                Id = runId, Kind = _kind, OrgId = workspace.OrgId, UserId = workspace.UserId, Payload = "{}",
+                RunAfter = DateTimeOffset.UtcNow, CreatedAt = DateTimeOffset.UtcNow,
+            });
+            runs.Add(runId);
+        }
+
+        await db.SaveChangesAsync(Cancel);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_notify({JobQueue.WakeUpChannel}, 'many')", Cancel);
+        await transaction.CommitAsync(Cancel);
+        return runs;
     }
 
     private async Task<IHost> StartWorkerAsync(ScriptedHandler handler, params (string, string)[] settings)

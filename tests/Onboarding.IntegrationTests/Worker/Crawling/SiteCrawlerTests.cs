@@ -154,6 +154,21 @@ public sealed class SiteCrawlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARedirectToAPrivateAddressIsRefusedWhenPrivateNetworksAreNot()
+    {
+        // The fixture's loopback address stands in for a public site; every other address meets the real rule.
+        var options = Options.Create(new CrawlerOptions { AllowPrivateNetworks = false });
+        var handler = SafeHttp.CreateHandler(new DnsHostResolver(), options, address => address.Equals(IPAddress.Loopback) || AddressPolicy.IsPublic(address));
+        var crawler = new SiteCrawler(new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan }, options, NullLogger<SiteCrawler>.Instance);
+
+        var failure = await Assert.ThrowsAsync<CrawlException>(() => crawler.OpenAsync(new Uri(_site.BaseUrl, "/trap/to-private"), Cancel));
+
+        Assert.Equal(CrawlFailure.BlockedAddress, failure.Failure);
+        Assert.Contains("10.0.0.5", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("/trap/to-private", _site.Requests);
+    }
+
+    [Fact]
     public async Task AGzipBombAndAnEndlessBodyStopAtTheByteCap()
     {
         var crawler = Crawler(allowPrivate: true, configure: o => o.MaxPageBytes = 256 * 1024);
