@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 using Onboarding.AppHost.Hosting;
 using Onboarding.IntegrationTests.Infrastructure;
@@ -79,7 +80,8 @@ public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetim
             builder.ConfigureServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(apiSpans))));
         var client = new SessionsClient(api.CreateClient());
         var (key, _, _) = await client.ClaimWorkspaceAsync();
-        using var worker = await StartWorkerAsync(allowPrivateNetworks: true, tracing => tracing.AddInMemoryExporter(workerSpans));
+        var logs = new LogCapture();
+        using var worker = await StartWorkerAsync(allowPrivateNetworks: true, tracing => tracing.AddInMemoryExporter(workerSpans), logs);
 
         var started = await StartAsync(key, _site.BaseUrl.ToString(), client);
         Assert.Equal("completed", (await WaitForFinalStatusAsync(key, started.SessionId))["status"]!.GetValue<string>());
@@ -106,6 +108,11 @@ public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetim
         Assert.All(run, span => Assert.Equal(started.RunId, span.GetTagItem(RunTelemetry.RunIdTag)));
         // The job's span continues the request's.
         Assert.Equal(api1.SpanId, run.Single(s => s.DisplayName == "job scrape").ParentSpanId);
+
+        // And every log line the run wrote, the crawler's included, carries the run id.
+        var lines = logs.Entries.Where(e => e.Contains(started.RunId, StringComparison.Ordinal) || e.Contains("SiteCrawler", StringComparison.Ordinal)).ToList();
+        Assert.Contains(lines, e => e.Contains("Crawled 10 pages", StringComparison.Ordinal));
+        Assert.All(lines, e => Assert.Contains($"{RunTelemetry.RunIdTag}={started.RunId}", e, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -194,10 +201,15 @@ public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetim
         Assert.Equal("We also sell to food processors.", context["extraContext"]!["freeform"]!.GetValue<string>());
     }
 
-    private async Task<IHost> StartWorkerAsync(bool allowPrivateNetworks, Action<TracerProviderBuilder>? tracing = null)
+    private async Task<IHost> StartWorkerAsync(bool allowPrivateNetworks, Action<TracerProviderBuilder>? tracing = null, LogCapture? logs = null)
     {
         var host = Workspaces.CreateWorkerHost(factory, builder =>
         {
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+            }
+
             builder.AddJobRunner();
             builder.AddScraping();
             if (tracing is not null)
