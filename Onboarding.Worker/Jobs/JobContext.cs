@@ -19,6 +19,26 @@ public sealed class JobContext(
     /// <summary>Set once a heartbeat found the lease gone.</summary>
     public bool LeaseLost { get; internal set; }
 
+    /// <summary>Set once <see cref="CompleteAsync"/> committed: the runner has nothing left to settle.</summary>
+    public bool Completed { get; private set; }
+
+    /// <summary>
+    /// The run's last write, committed together with the job's success, so nobody sees the result without the job
+    /// being done, or the job done without its result.
+    /// </summary>
+    public async Task CompleteAsync(Func<OnboardingDbContext, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        await WriteAsync(async (db, ct) =>
+        {
+            await write(db, ct);
+            var now = PostgresTime.Truncate(time.GetUtcNow());
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE jobs SET state = 'succeeded', finished_at = {now}, last_error = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE id = {lease.Id}",
+                ct);
+        }, cancellationToken);
+        Completed = true;
+    }
+
     /// <summary>
     /// Runs <paramref name="write"/> and saves it in one transaction that holds the job's row, together with the
     /// run's finished steps; then tells live views. Throws <see cref="LeaseLostException"/> when the lease is gone.
@@ -34,6 +54,19 @@ public sealed class JobContext(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await progress.PublishAsync(RunId);
+    }
+
+    /// <summary>Saves steps that finished after the run completed (the span around the completing write itself).</summary>
+    public async Task SaveLateStepsAsync(CancellationToken cancellationToken)
+    {
+        var steps = timeline.Drain();
+        if (steps.Count > 0)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<OnboardingDbContext>();
+            db.RunSteps.AddRange(steps);
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 
     /// <summary>Reads what the run needs; no fence needed, since reading changes nothing.</summary>

@@ -200,7 +200,15 @@ public sealed class JobRunner : BackgroundService
             }
 
             await handler.RunAsync(job, cancel.Token);
-            await FinishAsync(job, JobStates.Succeeded, null, null);
+            if (job.Completed)
+            {
+                await job.SaveLateStepsAsync(CancellationToken.None);
+            }
+            else
+            {
+                await FinishAsync(job, JobStates.Succeeded, null, null);
+            }
+
             _logger.LogInformation("Job {RunId} succeeded", lease.Id);
         }
         catch (Exception e) when (job.LeaseLost || e is LeaseLostException)

@@ -29,7 +29,7 @@ public sealed class RegenerateJobHandler(SitePipeline pipeline, TimeProvider tim
         var (site, context) = await pipeline.RunAsync(new Uri(website), progress: null, cancellationToken);
 
         using var span = RunTelemetry.Source.StartActivity("write_profile")?.SetTag(RunTimeline.DetailTag, context.Company.Name);
-        await job.WriteAsync(async (db, ct) =>
+        await job.CompleteAsync(async (db, ct) =>
         {
             var now = time.GetUtcNow();
             var email = await db.Users.Where(u => u.Id == job.Lease.UserId).Select(u => u.Email).SingleAsync(ct);

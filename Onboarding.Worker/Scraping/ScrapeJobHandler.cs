@@ -23,7 +23,7 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time) :
         var (site, context) = await pipeline.RunAsync(website, progress, cancellationToken);
 
         using var span = RunTelemetry.Source.StartActivity("write_profile")?.SetTag(RunTimeline.DetailTag, context.Company.Name);
-        await job.WriteAsync(async (db, ct) =>
+        await job.CompleteAsync(async (db, ct) =>
         {
             var now = time.GetUtcNow();
             var session = await db.ScrapeSessions.SingleAsync(s => s.Id == sessionId, ct);
