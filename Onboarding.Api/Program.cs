@@ -19,5 +19,6 @@ app.MapSessionsApi();
 app.MapClaimsApi();
 app.MapAccountApi();
 app.MapWorkspaceApi();
+app.MapInterviewApi();
 
 app.Run();

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Onboarding.Api.Claims;
 using Onboarding.Api.Infrastructure;
+using Onboarding.Api.Interviews;
 using Onboarding.Data.Infrastructure;
 
 namespace Onboarding.Api.Authentication;
@@ -71,6 +72,6 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer";
-        await Errors.Unauthorized().ExecuteAsync(Context);
+        await Errors.Unauthorized().ForSurface(Context).ExecuteAsync(Context);
     }
 }

@@ -51,6 +51,7 @@ public static class Extensions
         builder.Services.AddScoped<ClaimService>();
         builder.Services.AddScoped<ScrapeService>();
         builder.Services.AddScoped<ContextService>();
+        builder.AddInterviews();
 
         builder.Services.AddAuthentication(ApiKeyClaims.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyClaims.Scheme, null);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Onboarding.Api.Interviews;
 
 namespace Onboarding.Api.Infrastructure;
 
@@ -19,7 +20,7 @@ public static class ErrorHandling
                 var error = exception is BadHttpRequestException bad
                     ? Errors.Create(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "request_too_large" : "invalid_request", bad.Message)
                     : Errors.Create(StatusCodes.Status500InternalServerError, "internal_error", "Something went wrong on our side; the request was not applied.");
-                return error.ExecuteAsync(context);
+                return error.ForSurface(context).ExecuteAsync(context);
             },
         });
 
@@ -32,7 +33,7 @@ public static class ErrorHandling
                 StatusCodes.Status405MethodNotAllowed => Errors.Create(405, "method_not_allowed", "This endpoint does not accept that method."),
                 var status => Errors.Create(status, "invalid_request", "The request could not be processed."),
             };
-            return error.ExecuteAsync(context.HttpContext);
+            return error.ForSurface(context.HttpContext).ExecuteAsync(context.HttpContext);
         });
 
         return app;

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using Onboarding.Api.Infrastructure.OpenApi;
 using StackExchange.Redis;
 
+using Onboarding.Api.Interviews;
+
 namespace Onboarding.Api.Infrastructure;
 
 /// <summary>At most <see cref="Limit"/> requests per <see cref="Window"/>.</summary>
@@ -175,7 +177,7 @@ public static class RateLimitingExtensions
             var limiter = http.RequestServices.GetRequiredService<RateLimiter>();
             var options = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
             var decision = await limiter.CheckAsync("api-key", options.ApiPerKey, key, WhenRedisIsDown.LocalLimit);
-            return decision.Allowed ? await next(context) : decision.Refusal(http.Response);
+            return decision.Allowed ? await next(context) : decision.Refusal(http.Response).ForSurface(http);
         });
         return group;
     }

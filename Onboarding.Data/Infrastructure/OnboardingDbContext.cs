@@ -44,6 +44,16 @@ public class OnboardingDbContext : DbContext
 
     public required DbSet<RunStep> RunSteps { get; set; }
 
+    public required DbSet<InterviewSession> InterviewSessions { get; set; }
+
+    public required DbSet<InterviewTurn> InterviewTurns { get; set; }
+
+    public required DbSet<EntrepreneurBrief> EntrepreneurBriefs { get; set; }
+
+    public required DbSet<Project> Projects { get; set; }
+
+    public required DbSet<BriefAnalysis> BriefAnalyses { get; set; }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OnboardingDbContext).Assembly);
 }

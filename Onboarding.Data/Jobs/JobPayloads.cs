@@ -8,6 +8,9 @@ public sealed record ScrapePayload(string Website);
 /// <summary>The input of a <see cref="Model.JobKinds.Regenerate"/> job (seed 003); without a website, the profile's is crawled again.</summary>
 public sealed record RegeneratePayload(string? Website, string? LinkedinUrl, string? CompanyLinkedinUrl);
 
+/// <summary>The input of a <see cref="Model.JobKinds.Analysis"/> job: the interview whose brief to analyse, and its project.</summary>
+public sealed record AnalysisPayload(string InterviewId, Guid ProjectId);
+
 /// <summary>Payloads are stored as camelCase JSON, like the rest of the workspace data.</summary>
 public static class JobPayload
 {

@@ -9,6 +9,7 @@ public static class Ids
     public const string UserPrefix = "usr_";
     public const string ApiKeyPrefix = "key_";
     public const string RunPrefix = "run_";
+    public const string InterviewPrefix = "itv_";
 
     public static string NewSessionId() => SessionPrefix + Ulid.NewUlid();
 
@@ -21,6 +22,8 @@ public static class Ids
     public static string NewApiKeyId() => ApiKeyPrefix + Ulid.NewUlid();
 
     public static string NewRunId() => RunPrefix + Ulid.NewUlid();
+
+    public static string NewInterviewId() => InterviewPrefix + Ulid.NewUlid();
 
     /// <summary>True when <paramref name="id"/> is the prefix followed by a well-formed ULID.</summary>
     public static bool IsWellFormed(string? id, string prefix) =>

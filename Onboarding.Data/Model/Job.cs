@@ -8,6 +8,9 @@ public static class JobKinds
 
     /// <summary>Seed 003's regenerate: the same crawl and generation, without a session to move.</summary>
     public const string Regenerate = "regenerate";
+
+    /// <summary>Seed 002's analysis of an approved entrepreneur brief.</summary>
+    public const string Analysis = "analysis";
 }
 
 public static class JobStates

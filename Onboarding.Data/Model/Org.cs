@@ -12,6 +12,9 @@ public class Org
 
     /// <summary>The agent session whose claim created the org.</summary>
     public required string CreatedFromSessionId { get; init; }
+
+    /// <summary>Its <see cref="Plans"/> value; seed 002's interview limits follow it.</summary>
+    public string Plan { get; set; } = Plans.Trial;
 }
 
 /// <summary>An email domain bound to an org at claim time, so <c>/onboarding/lookup</c> can answer for it.</summary>

@@ -1,4 +1,5 @@
 using Onboarding.Data;
+using Onboarding.Worker.Interviews;
 using Onboarding.Worker.Sweeping;
 
 namespace Onboarding.Worker.Extensions;
@@ -22,6 +23,7 @@ public static class Extensions
         builder.AddEmailOutbox();
         builder.AddJobRunner();
         builder.AddScraping();
+        builder.AddJobHandler<AnalysisJobHandler>();
         return builder;
     }
 }

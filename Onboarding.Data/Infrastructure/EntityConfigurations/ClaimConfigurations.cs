@@ -12,6 +12,7 @@ internal sealed class OrgConfiguration : IEntityTypeConfiguration<Org>
         builder.Property(o => o.Id).HasMaxLength(40);
         builder.Property(o => o.Slug).HasMaxLength(40);
         builder.Property(o => o.CreatedFromSessionId).HasMaxLength(40);
+        builder.Property(o => o.Plan).HasMaxLength(20).HasDefaultValue(Plans.Trial);
         // Two claims racing for one slug: the index picks the winner.
         builder.HasIndex(o => o.Slug).IsUnique();
         builder.HasOne<AgentSession>().WithMany().HasForeignKey(o => o.CreatedFromSessionId).OnDelete(DeleteBehavior.Restrict);

@@ -56,14 +56,14 @@ internal static class JsonColumns
     // The wire's casing (camelCase), so what is stored reads like what GET /api/context returns.
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Stores a record as <c>jsonb</c>, compared by its JSON so any change is saved.</summary>
-    public static PropertyBuilder<T?> AsJson<T>(this PropertyBuilder<T?> property) where T : class =>
+    /// <summary>Stores a record (or a list or map) as <c>jsonb</c>, compared by its JSON so any change is saved.</summary>
+    public static PropertyBuilder<T> AsJson<T>(this PropertyBuilder<T> property) where T : class? =>
         property.HasColumnType("jsonb").HasConversion(
-            new ValueConverter<T?, string?>(
+            new ValueConverter<T, string?>(
                 value => value == null ? null : JsonSerializer.Serialize(value, Options),
-                json => json == null ? null : JsonSerializer.Deserialize<T>(json, Options)),
-            new ValueComparer<T?>(
+                json => json == null ? default! : JsonSerializer.Deserialize<T>(json, Options)!),
+            new ValueComparer<T>(
                 (a, b) => JsonSerializer.Serialize(a, Options) == JsonSerializer.Serialize(b, Options),
                 value => JsonSerializer.Serialize(value, Options).GetHashCode(StringComparison.Ordinal),
-                value => value == null ? null : JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, Options), Options)));
+                value => value == null ? default! : JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, Options), Options)!));
 }

@@ -140,6 +140,65 @@ namespace Onboarding.Data.Infrastructure.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Onboarding.Data.Model.BriefAnalysis", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Insights")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("insights");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("SessionId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("summary");
+
+                    b.HasKey("Id")
+                        .HasName("pk_brief_analyses");
+
+                    b.HasIndex("ProjectId")
+                        .HasDatabaseName("ix_brief_analyses_project_id");
+
+                    b.HasIndex("RunId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_brief_analyses_run_id");
+
+                    b.HasIndex("SessionId", "CreatedAt")
+                        .HasDatabaseName("ix_brief_analyses_session_id_created_at");
+
+                    b.ToTable("brief_analyses", (string)null);
+                });
+
             modelBuilder.Entity("Onboarding.Data.Model.Claim", b =>
                 {
                     b.Property<string>("Id")
@@ -201,6 +260,58 @@ namespace Onboarding.Data.Infrastructure.Migrations
                     b.ToTable("claims", (string)null);
                 });
 
+            modelBuilder.Entity("Onboarding.Data.Model.EntrepreneurBrief", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Fields")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("fields");
+
+                    b.Property<string>("OrgId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("org_id");
+
+                    b.Property<string>("SessionId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("session_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_entrepreneur_briefs");
+
+                    b.HasIndex("OrgId")
+                        .HasDatabaseName("ix_entrepreneur_briefs_org_id");
+
+                    b.HasIndex("SessionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_entrepreneur_briefs_session_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_entrepreneur_briefs_user_id");
+
+                    b.ToTable("entrepreneur_briefs", (string)null);
+                });
+
             modelBuilder.Entity("Onboarding.Data.Model.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Scope")
@@ -238,6 +349,157 @@ namespace Onboarding.Data.Infrastructure.Migrations
                         .HasDatabaseName("ix_idempotency_keys_created_at");
 
                     b.ToTable("idempotency_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Onboarding.Data.Model.InterviewSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AnalysisRunId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("analysis_run_id");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("CurrentStage")
+                        .HasColumnType("integer")
+                        .HasColumnName("current_stage");
+
+                    b.Property<string>("Feedback")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("feedback");
+
+                    b.Property<DateTimeOffset>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_activity_at");
+
+                    b.Property<int>("MessageCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("message_count");
+
+                    b.Property<string>("OrgId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("org_id");
+
+                    b.Property<string>("Plan")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("plan");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("UserContext")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("user_context");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_interview_sessions");
+
+                    b.HasIndex("OrgId")
+                        .HasDatabaseName("ix_interview_sessions_org_id");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_interview_sessions_user_id_created_at");
+
+                    b.ToTable("interview_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Onboarding.Data.Model.InterviewTurn", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("AssistantAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("assistant_at");
+
+                    b.Property<string>("AssistantContent")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("assistant_content");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("SessionId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("session_id");
+
+                    b.Property<int>("Stage")
+                        .HasColumnType("integer")
+                        .HasColumnName("stage");
+
+                    b.Property<DateTimeOffset>("UserAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("user_at");
+
+                    b.Property<string>("UserContent")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_content");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_interview_turns");
+
+                    b.HasIndex("SessionId", "MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_interview_turns_session_id_message_id");
+
+                    b.HasIndex("SessionId", "Version")
+                        .HasDatabaseName("ix_interview_turns_session_id_version");
+
+                    b.ToTable("interview_turns", (string)null);
                 });
 
             modelBuilder.Entity("Onboarding.Data.Model.Job", b =>
@@ -364,6 +626,14 @@ namespace Onboarding.Data.Infrastructure.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("created_from_session_id");
+
+                    b.Property<string>("Plan")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("trial")
+                        .HasColumnName("plan");
 
                     b.Property<string>("Slug")
                         .IsRequired()
@@ -524,6 +794,55 @@ namespace Onboarding.Data.Infrastructure.Migrations
                         .HasFilter("sent_at IS NULL AND failed_at IS NULL");
 
                     b.ToTable("email_outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Onboarding.Data.Model.Project", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("OrgId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("org_id");
+
+                    b.Property<string>("SessionId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_projects");
+
+                    b.HasIndex("OrgId")
+                        .HasDatabaseName("ix_projects_org_id");
+
+                    b.HasIndex("SessionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_projects_session_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_projects_user_id");
+
+                    b.ToTable("projects", (string)null);
                 });
 
             modelBuilder.Entity("Onboarding.Data.Model.RunStep", b =>
@@ -825,6 +1144,23 @@ namespace Onboarding.Data.Infrastructure.Migrations
                         .HasConstraintName("fk_api_keys_users_user_id");
                 });
 
+            modelBuilder.Entity("Onboarding.Data.Model.BriefAnalysis", b =>
+                {
+                    b.HasOne("Onboarding.Data.Model.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_brief_analyses_projects_project_id");
+
+                    b.HasOne("Onboarding.Data.Model.InterviewSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_brief_analyses_interview_sessions_session_id");
+                });
+
             modelBuilder.Entity("Onboarding.Data.Model.Claim", b =>
                 {
                     b.HasOne("Onboarding.Data.Model.AgentSession", null)
@@ -833,6 +1169,57 @@ namespace Onboarding.Data.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_claims_agent_sessions_session_id");
+                });
+
+            modelBuilder.Entity("Onboarding.Data.Model.EntrepreneurBrief", b =>
+                {
+                    b.HasOne("Onboarding.Data.Model.Org", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_entrepreneur_briefs_orgs_org_id");
+
+                    b.HasOne("Onboarding.Data.Model.InterviewSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_entrepreneur_briefs_interview_sessions_session_id");
+
+                    b.HasOne("Onboarding.Data.Model.OrgUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_entrepreneur_briefs_users_user_id");
+                });
+
+            modelBuilder.Entity("Onboarding.Data.Model.InterviewSession", b =>
+                {
+                    b.HasOne("Onboarding.Data.Model.Org", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_interview_sessions_orgs_org_id");
+
+                    b.HasOne("Onboarding.Data.Model.OrgUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_interview_sessions_users_user_id");
+                });
+
+            modelBuilder.Entity("Onboarding.Data.Model.InterviewTurn", b =>
+                {
+                    b.HasOne("Onboarding.Data.Model.InterviewSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_interview_turns_interview_sessions_session_id");
                 });
 
             modelBuilder.Entity("Onboarding.Data.Model.Job", b =>
@@ -896,6 +1283,30 @@ namespace Onboarding.Data.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_email_outbox_claims_claim_id");
+                });
+
+            modelBuilder.Entity("Onboarding.Data.Model.Project", b =>
+                {
+                    b.HasOne("Onboarding.Data.Model.Org", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_projects_orgs_org_id");
+
+                    b.HasOne("Onboarding.Data.Model.InterviewSession", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_projects_interview_sessions_session_id");
+
+                    b.HasOne("Onboarding.Data.Model.OrgUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_projects_users_user_id");
                 });
 
             modelBuilder.Entity("Onboarding.Data.Model.RunStep", b =>

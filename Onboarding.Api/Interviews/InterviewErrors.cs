@@ -1,0 +1,82 @@
+using Onboarding.Api.Infrastructure;
+
+namespace Onboarding.Api.Interviews;
+
+/// <summary>Seed 002's error envelope: <c>{success:false, error:{code, message, retryable, fallbackOptions}}</c>.</summary>
+public sealed record InterviewError(bool Success, InterviewErrorBody Error);
+
+public sealed record InterviewErrorBody(string Code, string Message, bool Retryable, IReadOnlyList<string> FallbackOptions);
+
+/// <summary>A refusal of the interview surface: its status and body (the envelope, or one of the seed's own shapes).</summary>
+public sealed record InterviewFailure(int Status, object Body)
+{
+    public IResult ToResult() => Results.Json(Body, statusCode: Status);
+}
+
+/// <summary>A value, or why there is none.</summary>
+public readonly record struct InterviewOutcome<T>(T? Value, InterviewFailure? Failure, bool Replayed = false)
+{
+    public static implicit operator InterviewOutcome<T>(T value) => new(value, null);
+
+    public static implicit operator InterviewOutcome<T>(InterviewFailure failure) => new(default, failure);
+
+    public IResult ToResult() => Failure is { } failure ? failure.ToResult() : TypedResults.Ok(Value);
+}
+
+/// <summary>Every error code of the interview surface, with its status, in one place.</summary>
+public static class InterviewErrors
+{
+    /// <summary>The paths that answer in seed 002's envelope rather than the public one.</summary>
+    public static bool Owns(PathString path) =>
+        path.StartsWithSegments("/api/interview", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/api/chat", StringComparison.OrdinalIgnoreCase);
+
+    public static InterviewFailure InvalidRequest(string message) => Create(400, "INVALID_REQUEST", message);
+
+    public static InterviewFailure InvalidPlan(string message) => Create(400, "INVALID_PLAN", message);
+
+    public static InterviewFailure SessionNotFound() =>
+        Create(404, "SESSION_NOT_FOUND", "The specified session does not exist", fallback: ["create_new"]);
+
+    /// <summary>complete's name for a session that is missing, not the caller's, or cannot be completed.</summary>
+    public static InterviewFailure InvalidSession(int status, string message) => Create(status, "INVALID_SESSION", message, fallback: ["create_new"]);
+
+    public static InterviewFailure InvalidState(string message, params string[] fallback) => Create(409, "INVALID_STATE", message, fallback: fallback);
+
+    public static InterviewFailure BriefNotFound() =>
+        Create(404, "BRIEF_NOT_FOUND", "This interview has no brief yet: it is written when the interview completes.", fallback: ["continue_interview"]);
+
+    public static InterviewFailure LimitExceeded(string message) =>
+        Create(429, "SESSION_LIMIT_EXCEEDED", message, fallback: ["upgrade", "contact_support"]);
+
+    public static InterviewFailure IdempotencyKeyReused() =>
+        Create(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different request body.");
+
+    /// <summary>Seed 002's shape for a stale <c>expectedVersion</c>.</summary>
+    public static InterviewFailure VersionConflict(int current, int expected) =>
+        new(409, new VersionConflictResponse(false, "version_conflict", current, expected, "Version mismatch"));
+
+    /// <summary>A shared failure as the request's surface answers it.</summary>
+    public static IResult ForSurface(this JsonHttpResult<ApiError> error, HttpContext context) => Owns(context.Request.Path) ? Translate(error) : error;
+
+    /// <summary>Answers a shared failure (body reading, authentication, rate limits, unexpected errors) in this surface's envelope.</summary>
+    public static IResult Translate(JsonHttpResult<ApiError> error)
+    {
+        var status = error.StatusCode ?? 500;
+        var code = error.Value!.Code switch
+        {
+            "internal_error" => "PROCESSING_ERROR",
+            var other => other.ToUpperInvariant(),
+        };
+        return Create(status, code, error.Value.Error, retryable: status is 429 or 500 or 503).ToResult();
+    }
+
+    private static InterviewFailure Create(int status, string code, string message, bool retryable = false, string[]? fallback = null) =>
+        new(status, new InterviewError(false, new InterviewErrorBody(code, message, retryable, fallback ?? [])));
+}
+
+public sealed record VersionConflictResponse(bool Success, string Status, int CurrentVersion, int ExpectedVersion, string Error);
+
+/// <summary>Seed 002's shape when revise or queue meet a session in the wrong state.</summary>
+public sealed record StateRefusal(bool Success, string Status, string Error);
+
