@@ -33,6 +33,7 @@ public static class Extensions
         builder.Services.AddHttpClient<OnboardingApiClient>(client => client.BaseAddress = new("https+http://api"));
         builder.Services.AddClaimConfirmationClient();
         builder.Services.AddHttpClient<WorkspaceApiClient>(client => client.BaseAddress = new("https+http://api"));
+        builder.Services.AddInterviewClient();
         builder.Services.AddDashboardSignIn();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -41,6 +42,20 @@ public static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ISessionUpdates, SessionUpdates>();
         return builder;
+    }
+
+    /// <summary>How long a streamed interview reply may take (a model writing) before the page offers to send again.</summary>
+    public static readonly TimeSpan InterviewReplyTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>Registers <see cref="InterviewApiClient"/>: no retries (saves are idempotent by message id, the page retries them itself) and room for a streamed reply.</summary>
+    public static IHttpClientBuilder AddInterviewClient(this IServiceCollection services)
+    {
+        var client = services.AddHttpClient<InterviewApiClient>(client => client.BaseAddress = new("https+http://api"));
+#pragma warning disable EXTEXP0001 // Marked "for evaluation"; it is the documented way to drop the default handler for one client.
+        client.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        client.AddResilienceHandler("interview", pipeline => pipeline.AddTimeout(InterviewReplyTimeout));
+        return client;
     }
 
     /// <summary>How long the claim confirmation may take before the page says the Api did not answer.</summary>

@@ -47,6 +47,15 @@ public sealed class ComposedSystem : IAsyncLifetime
         }
     }
 
+    /// <summary>Signs a browser page in to the dashboard with an API key, as a developer pastes it.</summary>
+    public async Task SignInToDashboardAsync(IPage page, string apiKey)
+    {
+        await page.GotoAsync($"{App.WebUrl}/dashboard/sign-in");
+        await page.FillAsync("#api-key", apiKey);
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator(".dashboard-nav .org")).ToBeVisibleAsync();
+    }
+
     public async ValueTask InitializeAsync()
     {
         var cancel = TestContext.Current.CancellationToken;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Onboarding.Data.Infrastructure;
 using Onboarding.Data.Model;
 using Onboarding.IntegrationTests.Infrastructure;
+using Onboarding.Testing;
 using static Onboarding.IntegrationTests.Infrastructure.InterviewClient;
 
 namespace Onboarding.IntegrationTests.Api;
@@ -14,24 +15,7 @@ public sealed class InterviewApiTests(OnboardingApiFactory factory)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    /// <summary>A founder whose answers each cover exactly the topic asked, in order (14 topics, 7 stages).</summary>
-    public static readonly string[] Founder =
-    [
-        "We're building Ledgerline, a tool that reconciles the books for small accounting firms automatically.",
-        "I ran finance operations at two accounting firms for eight years before this.",
-        "Accounting firms with 5 to 50 staff in the UK and Ireland, mainly the partners who run them.",
-        "Firms already using Xero, and I have talked with 12 partners who want it now.",
-        "Month-end reconciliation takes days of manual matching between bank feeds and ledgers.",
-        "It costs each firm about 40 hours every month, roughly £2,000 in staff time.",
-        "It connects to the bank feeds, matches transactions to the ledger and flags only the exceptions for review.",
-        "It reconciles in minutes instead of days, with every match explained so partners trust it.",
-        "Mostly spreadsheets, plus Xero's own reconciliation and BlackLine for bigger companies.",
-        "We learn from anonymised data shared by our first firms, which newcomers cannot get.",
-        "We have £150k from angels, enough for eighteen months.",
-        "Two co-founders: I handle sales and my co-founder Priya builds the product.",
-        "We have a working prototype used by three firms.",
-        "Sign ten paying firms in the next three months and get reconciliation time under one day.",
-    ];
+    private static readonly IReadOnlyList<string> Founder = ScriptedFounder.Answers;
 
     [Fact]
     public async Task StartGreetsAsksTheFirstQuestionAndResumesTheOpenInterview()
@@ -317,7 +301,7 @@ public sealed class InterviewApiTests(OnboardingApiFactory factory)
             version = saved["version"]!.GetValue<int>();
             stages.Add(saved["currentStage"]!.GetValue<int>());
             Assert.Equal(index % 2 == 1 && index < 13, saved["stageAdvanced"]!.GetValue<bool>());
-            Assert.Equal((int)Math.Round(100.0 * (index + 1) / 14, MidpointRounding.AwayFromZero), saved["overallProgress"]!.GetValue<int>());
+            Assert.Equal((int)Math.Round(100.0 * (index + 1) / Founder.Count, MidpointRounding.AwayFromZero), saved["overallProgress"]!.GetValue<int>());
             if (index == 13)
             {
                 Assert.Contains("approve it to start the analysis", reply, StringComparison.Ordinal);

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Onboarding.Data.Infrastructure;
 using Onboarding.Data.Model;
-using Onboarding.IntegrationTests.Api;
+using Onboarding.Testing;
 using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.Worker.Extensions;
 using Onboarding.Worker.Interviews;
@@ -24,7 +24,7 @@ public sealed class AnalysisJobTests(OnboardingApiFactory factory)
         var client = new InterviewClient(http, key);
         var id = (await client.StartAsync())["sessionId"]!.GetValue<string>();
         var version = 0;
-        foreach (var answer in InterviewApiTests.Founder)
+        foreach (var answer in ScriptedFounder.Answers)
         {
             version = (await client.TurnAsync(id, answer, version)).Saved["version"]!.GetValue<int>();
         }

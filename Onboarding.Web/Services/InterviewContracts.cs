@@ -1,0 +1,38 @@
+namespace Onboarding.Web.Services;
+
+// The Api's interview surface (seed 002), as the interview page reads it. camelCase on the wire.
+
+public sealed record InterviewStageInfo(int CurrentStage, int TotalStages, string StageName, string StageDescription);
+
+public sealed record InterviewTranscriptMessage(string MessageId, string Role, string Content, DateTimeOffset Timestamp);
+
+public sealed record InterviewStarted(
+    string SessionId, string Status, bool Resumed, int Version, string AgentIntroduction, string FirstQuestion, InterviewStageInfo StageInfo,
+    int OverallProgress, int StageProgress, IReadOnlyList<string> CollectedTopics, IReadOnlyList<InterviewTranscriptMessage> Messages);
+
+public sealed record InterviewStatus(
+    string? SessionId, string? Status, int? CurrentStage, int? TotalStages, string? StageName, int? OverallProgress, int? StageProgress, int? Version);
+
+public sealed record InterviewSaved(
+    string Status, int Version, int? CurrentStage, string? StageName, int? OverallProgress, int? StageProgress, bool? StageAdvanced, bool? Completed,
+    IReadOnlyList<string>? CollectedTopics, int? CurrentVersion);
+
+/// <summary>The end of a streamed reply: all of it, and where the interview will be once it is saved.</summary>
+public sealed record InterviewReplyDone(string Content, int Stage, string StageName, int OverallProgress, bool StageAdvanced, bool Completed, string? NextTopic);
+
+public sealed record InterviewInsight(string Id, string Headline, string Detail, string Confidence);
+
+public sealed record InterviewAnalysis(string RunId, string Status, string? Summary, IReadOnlyList<InterviewInsight> Insights, string? Source, DateTimeOffset? CompletedAt, string? Error)
+{
+    public bool IsFinal => Status is "succeeded" or "failed";
+}
+
+public sealed record InterviewBrief(IReadOnlyDictionary<string, string?> Fields, InterviewAnalysis? Analysis);
+
+public sealed record InterviewQueued(string Status, string RunId);
+
+/// <summary>An interview call's answer, or why there is none (seed 002's error code and message).</summary>
+public sealed record InterviewResult<T>(T? Value, string? Code = null, string? Message = null)
+{
+    public bool Ok => Code is null;
+}
