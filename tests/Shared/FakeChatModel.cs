@@ -109,6 +109,12 @@ public sealed class FakeChatModel : IAsyncDisposable
                     return Results.Json(answer.Error ?? new { }, statusCode: answer.Status);
                 }
 
+                if (body["stream"]?.GetValue<bool>() == true)
+                {
+                    await StreamAsync(context, request, answer.Content ?? "");
+                    return Results.Empty;
+                }
+
                 return Results.Json(new
                 {
                     id = "chatcmpl-fake",
@@ -127,6 +133,27 @@ public sealed class FakeChatModel : IAsyncDisposable
         await app.StartAsync(TestContext.Current.CancellationToken);
         fake.BaseUrl = new Uri(app.Urls.First());
         return fake;
+    }
+
+    /// <summary>Answers a streaming request as OpenAI does: one chunk per word as server-sent events, then [DONE].</summary>
+    private static async Task StreamAsync(HttpContext context, ChatModelRequest request, string content)
+    {
+        context.Response.ContentType = "text/event-stream";
+        foreach (var word in content.Split(' '))
+        {
+            var chunk = new
+            {
+                id = "chatcmpl-fake",
+                @object = "chat.completion.chunk",
+                created = 1_700_000_000,
+                model = request.Model,
+                choices = new[] { new { index = 0, delta = new { role = "assistant", content = word == content.Split(' ')[0] ? word : " " + word }, finish_reason = (string?)null } },
+            };
+            await context.Response.WriteAsync($"data: {JsonSerializer.Serialize(chunk)}\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+
+        await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted);
     }
 
     private async Task HoldAsync(CancellationToken cancellationToken)
