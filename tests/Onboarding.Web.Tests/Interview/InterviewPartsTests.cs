@@ -1,0 +1,68 @@
+using Onboarding.Web.Components.Interview;
+using Onboarding.Web.Services;
+using Onboarding.Web.Tests.Components;
+
+namespace Onboarding.Web.Tests.Interview;
+
+/// <summary>The interview page's parts: the stage progress, the brief, and the analysis in each of its states.</summary>
+public sealed class InterviewPartsTests : FluentContext
+{
+    [Fact]
+    public void TheProgressShowsTheStageItsNameAndBothPercentages()
+    {
+        var progress = Render<StageProgress>(p => p
+            .Add(s => s.Stage, 3).Add(s => s.StageName, "Problem Definition").Add(s => s.StagePercent, 50).Add(s => s.OverallPercent, 36));
+
+        Assert.Equal("Stage 3 of 7", progress.Find(".stage").TextContent);
+        Assert.Equal("Problem Definition", progress.Find(".stage-name").TextContent);
+        Assert.Equal(["50", "36"], progress.FindAll("progress").Select(p => p.GetAttribute("value")));
+    }
+
+    [Fact]
+    public void TheBriefListsWhatTheFounderSaidAsTextAndLeavesOutIdsAndEmptyFields()
+    {
+        var fields = new Dictionary<string, string?>
+        {
+            ["id"] = "0193…",
+            ["session_id"] = "itv_01J…",
+            ["company_name"] = "Ledgerline",
+            ["target_customers"] = "<img src=x onerror=alert(1)> firms",
+            ["competitors"] = null,
+            ["created_at"] = "2026-11-23T10:00:00Z",
+        };
+
+        var brief = Render<BriefSummary>(p => p.Add(b => b.Fields, fields));
+
+        Assert.Equal(["Company name", "Target customers"], brief.FindAll("dt").Select(d => d.TextContent));
+        Assert.Equal("<img src=x onerror=alert(1)> firms", brief.Find("dd[data-field='target_customers']").TextContent);
+        Assert.Empty(brief.FindAll("img"));
+    }
+
+    [Theory]
+    [InlineData("queued", ".pending", "The analysis is queued…")]
+    [InlineData("running", ".pending", "The analysis is running…")]
+    [InlineData("failed", ".failure", "The analysis failed: the brief was gone")]
+    public void AnAnalysisNotYetDoneSaysWhereItIs(string status, string selector, string text)
+    {
+        var analysis = new InterviewAnalysis("run_01J", status, null, [], null, null, status == "failed" ? "the brief was gone" : null);
+
+        var view = Render<AnalysisResult>(p => p.Add(a => a.Analysis, analysis));
+
+        Assert.Equal(text, view.Find(selector).TextContent);
+        Assert.Equal("/dashboard/runs/run_01J", view.Find(".run a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void ADoneAnalysisShowsItsSummaryAndEachInsightWithItsConfidence()
+    {
+        var analysis = new InterviewAnalysis("run_01J", "succeeded", "Ledgerline: books closed for you.",
+            [new("customer-focus", "A specific first customer", "\"Firms with 5 to 50 staff\"", "high"), new("competition", "Name the alternatives", "None named.", "low")],
+            "offline", DateTimeOffset.UtcNow, null);
+
+        var view = Render<AnalysisResult>(p => p.Add(a => a.Analysis, analysis));
+
+        Assert.Equal("Ledgerline: books closed for you.", view.Find(".summary").TextContent);
+        Assert.Equal(["customer-focus", "competition"], view.FindAll(".insight").Select(i => i.GetAttribute("data-id")));
+        Assert.Equal(["high", "low"], view.FindAll(".confidence").Select(c => c.TextContent));
+    }
+}
