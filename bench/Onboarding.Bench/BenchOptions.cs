@@ -1,0 +1,59 @@
+using Onboarding.AppHost.Hosting;
+
+namespace Onboarding.Bench;
+
+/// <summary>
+/// How much to measure. The full run is what RESULTS.md reports; <c>--smoke</c> runs every scenario with tiny counts
+/// in a minute or two, to prove the harness still works (its figures mean nothing).
+/// </summary>
+public sealed record BenchOptions(bool Smoke, string OutputDirectory, IReadOnlySet<string> Only, bool Verbose)
+{
+    /// <summary>Scenario names for <c>--only</c>.</summary>
+    public static readonly string[] ScenarioNames = ["append", "status", "memory", "viewer", "pickup", "crawl", "queue"];
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var smoke = args.Contains("--smoke");
+        var verbose = args.Contains("--verbose");
+        var only = Value(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet()
+            ?? [.. ScenarioNames];
+        if (only.Except(ScenarioNames).FirstOrDefault() is { } unknown)
+        {
+            throw new ArgumentException($"Unknown scenario '{unknown}'; --only takes a comma-separated list of {string.Join(", ", ScenarioNames)}.");
+        }
+
+        var output = Value(args, "--out")
+            ?? (smoke ? Path.Combine(Path.GetTempPath(), "onboarding-bench-smoke") : Path.Combine(DistributedApplication.Projects.RepositoryRoot, "bench"));
+        return new BenchOptions(smoke, Path.GetFullPath(output), only, verbose);
+    }
+
+    public bool Runs(string scenario) => Only.Contains(scenario);
+
+    /// <summary>Load before each measured window, discarded: JIT, connection pools, caches.</summary>
+    public TimeSpan Warmup => Smoke ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(3);
+
+    /// <summary>The measured window of each throughput run.</summary>
+    public TimeSpan Window => Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
+
+    public static int[] AppendClients => [1, 16, 64];
+
+    public static double StatusRate => 1000;
+
+    public int[] ViewerPages => Smoke ? [1, 3] : [1, 20];
+
+    public int ViewerAppends => Smoke ? 5 : 100;
+
+    public int PickupRuns => Smoke ? 5 : 100;
+
+    public int CrawlRuns => Smoke ? 3 : 20;
+
+    public int QueueJobs => Smoke ? 200 : 10_000;
+
+    public int[] QueueWorkers => Smoke ? [1] : [1, 2, 3];
+
+    private static string? Value(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+
+namespace Onboarding.Bench.Infrastructure;
+
+/// <summary>What a load run measured inside its window: successes, failures and each success's latency.</summary>
+public sealed record LoadResult(long Ok, long Failed, TimeSpan Window, Samples Latency)
+{
+    public double Rate => Ok / Window.TotalSeconds;
+}
+
+/// <summary>
+/// Load generators. Both warm up first and count only what completes inside the measured window.
+/// Closed loop: N clients, each sends its next request when the last one answered (throughput at a concurrency).
+/// Open loop: requests start on a fixed schedule whatever the answers do, and latency runs from the scheduled start,
+/// so a stalled server cannot hide its queueing by slowing the client down (no coordinated omission).
+/// </summary>
+public static class Load
+{
+    public static async Task<LoadResult> ClosedLoopAsync(
+        int clients, TimeSpan warmup, TimeSpan window, Func<int, CancellationToken, Task<bool>> call, CancellationToken cancellationToken = default)
+    {
+        var latency = new Samples();
+        long ok = 0, failed = 0;
+        var start = Stopwatch.GetTimestamp();
+        var measureFrom = start + Ticks(warmup);
+        var measureTo = measureFrom + Ticks(window);
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < measureTo)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                var success = await TryAsync(() => call(client, cancellationToken));
+                var answered = Stopwatch.GetTimestamp();
+                if (sent >= measureFrom && answered <= measureTo)
+                {
+                    Count(success, sent, answered);
+                }
+            }
+        }, cancellationToken)));
+        return new LoadResult(ok, failed, window, latency);
+
+        void Count(bool success, long sent, long answered)
+        {
+            if (success)
+            {
+                Interlocked.Increment(ref ok);
+                latency.AddBetween(sent, answered);
+            }
+            else
+            {
+                Interlocked.Increment(ref failed);
+            }
+        }
+    }
+
+    public static async Task<LoadResult> OpenLoopAsync(
+        double perSecond, TimeSpan warmup, TimeSpan window, Func<long, CancellationToken, Task<bool>> call, CancellationToken cancellationToken = default)
+    {
+        var latency = new Samples();
+        long ok = 0, failed = 0;
+        var total = (long)((warmup + window).TotalSeconds * perSecond);
+        var start = Stopwatch.GetTimestamp();
+        var measureFrom = start + Ticks(warmup);
+        var running = new List<Task>();
+        for (long issued = 0; issued < total;)
+        {
+            var due = Math.Min(total, (long)(Samples.Milliseconds(start, Stopwatch.GetTimestamp()) / 1000 * perSecond));
+            for (; issued < due; issued++)
+            {
+                var scheduled = start + (long)(issued / perSecond * Stopwatch.Frequency);
+                running.Add(RunOneAsync(issued, scheduled));
+            }
+
+            await Task.Delay(1, cancellationToken);
+        }
+
+        await Task.WhenAll(running);
+        return new LoadResult(ok, failed, window, latency);
+
+        async Task RunOneAsync(long index, long scheduled)
+        {
+            var success = await TryAsync(() => call(index, cancellationToken));
+            if (scheduled < measureFrom)
+            {
+                return;
+            }
+
+            if (success)
+            {
+                Interlocked.Increment(ref ok);
+                latency.AddBetween(scheduled, Stopwatch.GetTimestamp());
+            }
+            else
+            {
+                Interlocked.Increment(ref failed);
+            }
+        }
+    }
+
+    /// <summary>A request that threw (connection refused, timeout) counts as failed, like any other failure.</summary>
+    private static async Task<bool> TryAsync(Func<Task<bool>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static long Ticks(TimeSpan duration) => (long)(duration.TotalSeconds * Stopwatch.Frequency);
+}

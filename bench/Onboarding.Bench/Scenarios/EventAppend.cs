@@ -1,0 +1,115 @@
+using System.Net;
+using Onboarding.Bench.Infrastructure;
+
+namespace Onboarding.Bench.Scenarios;
+
+/// <summary>
+/// Scenario 1: appends (POST → committed → 202), one event per request, each client writing to a session of its
+/// own, at 1, 16 and 64 concurrent clients; beside pgbench inserting the same row into a copy of
+/// <c>session_events</c> at the same concurrency. Then an open-loop run at half the peak rate for its latency.
+/// </summary>
+public sealed class EventAppend(BenchSystem system, BenchOptions options, Report report)
+{
+    private const string Scenario = "1. Event append";
+
+    // The same row the Api writes: a canonical event's type, ts and compact payload, a 32-byte hash, the time received.
+    private const string RawInsert = """
+        INSERT INTO bench_raw_events (session_id, seq, type, ts, payload, hash, received_at)
+        VALUES ('ses_bench_' || :client_id, nextval('bench_raw_seq'), 'onboarding.jurisdiction_selected', 1746478291000,
+                '{"jurisdiction":"AE"}', decode('5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef', 'hex'), now());
+        """;
+
+    private long _accepted;
+
+    /// <summary>Sessions the load writes to, one per client; opened once.</summary>
+    public List<AgentSession> Sessions { get; } = [];
+
+    /// <summary>The highest append rate measured, for the runs at half of it.</summary>
+    public double PeakRate { get; private set; }
+
+    public void RecordPeak(double rate) => PeakRate = Math.Max(PeakRate, rate);
+
+    public async Task RunAsync()
+    {
+        await PrepareAsync();
+        foreach (var clients in BenchOptions.AppendClients)
+        {
+            var ours = await ClosedLoopAsync(clients);
+            var raw = await Pgbench.RunAsync(system, RawInsert, clients, ["-T", Seconds(options.Window)]);
+            RecordPeak(ours.Rate);
+            var ratio = ours.Rate / raw.Tps;
+            // Grouping needs company: a lone client has nothing to share its commit with.
+            var grouped = clients > 1;
+            report.Add(new Result(Scenario, $"{clients} client{(clients > 1 ? "s" : "")}", ours.Rate, raw.Tps, "events/s",
+                grouped ? "≥ 0.5× raw; ≥ 1.0× grouped" : "≥ 0.5× raw",
+                ratio >= 0.5 && (!grouped || ratio >= 1.0),
+                $"ours {ours.Latency.Summary()}{Failures(ours)}; raw p50 {Samples.Ms(raw.Latency.P50)}, p99 {Samples.Ms(raw.Latency.P99)}"));
+        }
+
+        var half = await HalfPeakAsync(options.Window);
+        report.Add(new Result(Scenario, $"half of peak, {PeakRate / 2:N0}/s open loop", half.Latency.P99, null, "ms",
+            "p99 ≤ 50 ms", half.Latency.P99 <= 50 && half.Failed == 0, $"{half.Latency.Summary()}; {half.Rate:N0}/s done{Failures(half)}"));
+        await CheckEveryAcceptedAppendIsCommittedAsync();
+    }
+
+    /// <summary>The closed-loop load at a concurrency, also used by the memory scenario.</summary>
+    public Task<LoadResult> ClosedLoopAsync(int clients) =>
+        Load.ClosedLoopAsync(clients, options.Warmup, options.Window, (client, ct) => AppendAsync(Sessions[client], ct));
+
+    /// <summary>Appends at half the peak rate for <paramref name="window"/>, round-robin over the sessions (open loop).</summary>
+    public Task<LoadResult> HalfPeakAsync(TimeSpan window) =>
+        Load.OpenLoopAsync(PeakRate / 2, options.Warmup, window, (i, ct) => AppendAsync(Sessions[(int)(i % Sessions.Count)], ct));
+
+    public async Task PrepareAsync()
+    {
+        if (Sessions.Count > 0)
+        {
+            return;
+        }
+
+        await using (var command = system.Postgres.CreateCommand("""
+            DROP TABLE IF EXISTS bench_raw_events;
+            CREATE TABLE bench_raw_events (LIKE session_events INCLUDING ALL);
+            DROP SEQUENCE IF EXISTS bench_raw_seq;
+            CREATE SEQUENCE bench_raw_seq;
+            """))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        for (var i = 0; i < BenchOptions.AppendClients.Max(); i++)
+        {
+            Sessions.Add(await system.Api.OpenSessionAsync());
+        }
+    }
+
+    private async Task<bool> AppendAsync(AgentSession session, CancellationToken cancellationToken)
+    {
+        if (await system.Api.AppendAsync(session, cancellationToken) != HttpStatusCode.Accepted)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _accepted);
+        return true;
+    }
+
+    /// <summary>A 202 means committed: every one of them must be in the table, whatever batching did.</summary>
+    private async Task CheckEveryAcceptedAppendIsCommittedAsync()
+    {
+        await using var command = system.Postgres.CreateCommand("SELECT count(*) FROM session_events WHERE session_id = ANY($1) AND seq > 1");
+        command.Parameters.Add(new() { Value = Sessions.Select(s => s.Id).ToArray() });
+        var stored = (long)(await command.ExecuteScalarAsync())!;
+        var accepted = Interlocked.Read(ref _accepted);
+        report.Note($"{Scenario}: {accepted:N0} appends answered 202 during the scenario and {stored:N0} events are stored for its sessions"
+            + (stored == accepted ? " (every 202 was committed)." : " — MISMATCH: a 202 without its event is a bug."));
+        if (stored != accepted)
+        {
+            throw new InvalidOperationException($"{accepted} appends were accepted but {stored} events are stored.");
+        }
+    }
+
+    private static string Failures(LoadResult result) => result.Failed > 0 ? $"; {result.Failed:N0} FAILED" : "";
+
+    private static string Seconds(TimeSpan duration) => ((int)Math.Ceiling(duration.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,73 @@
+using Onboarding.Bench.Infrastructure;
+
+namespace Onboarding.Bench.Scenarios;
+
+/// <summary>
+/// Scenario 7: resident memory of each service idle (just after start and a first request) and its peak under
+/// scenario 1's heaviest load (64 clients appending), sampled every 200 ms. Redis (RSS) and Postgres (proportional set
+/// size over all its processes, so shared buffers count once) are shown beside them for context.
+/// </summary>
+public sealed class Memory(BenchSystem system, BenchOptions options, Report report, EventAppend appends)
+{
+    private const string Scenario = "7. Memory";
+    private Dictionary<string, double> _idle = [];
+    private int? _redisPid;
+    private int? _postmasterPid;
+
+    /// <summary>Call right after the system started, before any load.</summary>
+    public async Task RecordIdleAsync()
+    {
+        // Let start-up settle (the first health probes, JIT of start-up paths) before calling it idle.
+        await Task.Delay(TimeSpan.FromSeconds(options.Smoke ? 1 : 5));
+        _idle = await SnapshotAsync();
+    }
+
+    public async Task RunAsync()
+    {
+        await appends.PrepareAsync();
+        var peak = new Dictionary<string, double>();
+        using var stop = new CancellationTokenSource();
+        var sampling = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var (name, mib) in await SnapshotAsync())
+                {
+                    peak[name] = Math.Max(peak.GetValueOrDefault(name), mib);
+                }
+
+                await Task.Delay(200, CancellationToken.None);
+            }
+        });
+        var clients = BenchOptions.AppendClients.Max();
+        var load = await appends.ClosedLoopAsync(clients);
+        await stop.CancelAsync();
+        await sampling;
+        foreach (var (name, mib) in peak)
+        {
+            report.Add(new Result(Scenario, name, mib, null, "MiB", null, null,
+                $"idle {_idle.GetValueOrDefault(name):0} MiB; peak under {clients} appending clients ({load.Rate:N0}/s){(name == "postgres" ? "; PSS over all its processes" : "")}"));
+        }
+    }
+
+    private async Task<Dictionary<string, double>> SnapshotAsync()
+    {
+        _redisPid ??= RedisPid();
+        _postmasterPid ??= await PostmasterPidAsync();
+        var memory = system.App.Services.ToDictionary(s => s.Name, s => ProcessMemory.ResidentMiB(s.Process.Id));
+        memory["redis"] = ProcessMemory.ResidentMiB(_redisPid.Value);
+        memory["postgres"] = ProcessMemory.ProportionalTreeMiB(_postmasterPid.Value);
+        return memory;
+    }
+
+    private int RedisPid() => int.Parse(
+        system.Redis.GetServers()[0].Info("server").SelectMany(group => group).First(pair => pair.Key == "process_id").Value,
+        System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task<int> PostmasterPidAsync()
+    {
+        await using var command = system.Postgres.CreateCommand("SELECT setting FROM pg_settings WHERE name = 'data_directory'");
+        var dataDirectory = (string)(await command.ExecuteScalarAsync())!;
+        return int.Parse((await File.ReadAllLinesAsync(Path.Combine(dataDirectory, "postmaster.pid")))[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
