@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Onboarding.Bench.Infrastructure;
 
 /// <summary>What a load run measured inside its window: successes, failures and each success's latency.</summary>
-public sealed record LoadResult(long Ok, long Failed, TimeSpan Window, Samples Latency)
+public sealed record LoadResult(long Ok, long Failed, TimeSpan Window, Samples Latency, string Cpu)
 {
     public double Rate => Ok / Window.TotalSeconds;
 }
@@ -24,6 +24,7 @@ public static class Load
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + Ticks(warmup);
         var measureTo = measureFrom + Ticks(window);
+        var cpu = CpuDuringAsync(warmup, window);
         await Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
         {
             while (Stopwatch.GetTimestamp() < measureTo)
@@ -37,7 +38,7 @@ public static class Load
                 }
             }
         }, cancellationToken)));
-        return new LoadResult(ok, failed, window, latency);
+        return new LoadResult(ok, failed, window, latency, await cpu);
 
         void Count(bool success, long sent, long answered)
         {
@@ -61,6 +62,7 @@ public static class Load
         var total = (long)((warmup + window).TotalSeconds * perSecond);
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + Ticks(warmup);
+        var cpu = CpuDuringAsync(warmup, window);
         var running = new List<Task>();
         for (long issued = 0; issued < total;)
         {
@@ -75,7 +77,7 @@ public static class Load
         }
 
         await Task.WhenAll(running);
-        return new LoadResult(ok, failed, window, latency);
+        return new LoadResult(ok, failed, window, latency, await cpu);
 
         async Task RunOneAsync(long index, long scheduled)
         {
@@ -95,6 +97,15 @@ public static class Load
                 Interlocked.Increment(ref failed);
             }
         }
+    }
+
+    /// <summary>Where the CPU went during the measured window.</summary>
+    private static async Task<string> CpuDuringAsync(TimeSpan warmup, TimeSpan window)
+    {
+        await Task.Delay(warmup);
+        var usage = CpuUsage.Start();
+        await Task.Delay(window);
+        return usage.Stop();
     }
 
     /// <summary>A request that threw (connection refused, timeout) counts as failed, like any other failure.</summary>

@@ -6,7 +6,7 @@ using Onboarding.AppHost.Hosting;
 namespace Onboarding.Bench.Infrastructure;
 
 /// <summary>What pgbench measured: transactions per second (without connection time) and each transaction's latency.</summary>
-public sealed record PgbenchResult(double Tps, long Transactions, Samples Latency);
+public sealed record PgbenchResult(double Tps, long Transactions, Samples Latency, string Cpu);
 
 /// <summary>
 /// Runs Postgres' own <c>pgbench</c> with a custom script against the system's database, as the raw baseline:
@@ -24,6 +24,7 @@ public static partial class Pgbench
             var scriptPath = Path.Combine(directory.FullName, "script.sql");
             await File.WriteAllTextAsync(scriptPath, script, cancellationToken);
             var connection = new NpgsqlConnectionStringBuilder(system.App.PostgresConnectionString);
+            var cpu = CpuUsage.Start();
             var (exitCode, output) = await ResourceProcess.RunAsync(
                 Path.Combine(system.PostgresBin, "pgbench"),
                 [
@@ -37,6 +38,7 @@ public static partial class Pgbench
                 ],
                 new Dictionary<string, string?> { ["PGPASSWORD"] = connection.Password },
                 cancellationToken);
+            var cpuUsed = cpu.Stop();
             if (exitCode != 0 || Tps().Match(output) is not { Success: true } tps)
             {
                 throw new InvalidOperationException($"pgbench failed (exit {exitCode}):\n{output}");
@@ -57,7 +59,7 @@ public static partial class Pgbench
             }
 
             var transactions = long.Parse(Processed().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
-            return new PgbenchResult(double.Parse(tps.Groups[1].Value, CultureInfo.InvariantCulture), transactions, latency);
+            return new PgbenchResult(double.Parse(tps.Groups[1].Value, CultureInfo.InvariantCulture), transactions, latency, cpuUsed);
         }
         finally
         {

@@ -44,6 +44,8 @@ public sealed class Report(BenchOptions options)
         {
             _notes.Add(note);
         }
+
+        Console.WriteLine($"  note: {note}");
     }
 
     public async Task WriteAsync(string directory, TimeSpan elapsed)

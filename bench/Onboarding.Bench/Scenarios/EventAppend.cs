@@ -44,11 +44,13 @@ public sealed class EventAppend(BenchSystem system, BenchOptions options, Report
                 grouped ? "≥ 0.5× raw; ≥ 1.0× grouped" : "≥ 0.5× raw",
                 ratio >= 0.5 && (!grouped || ratio >= 1.0),
                 $"ours {ours.Latency.Summary()}{Failures(ours)}; raw p50 {Samples.Ms(raw.Latency.P50)}, p99 {Samples.Ms(raw.Latency.P99)}"));
+            report.Note($"{Scenario}, {clients} clients, CPU (% of one core) — ours: {ours.Cpu}; raw: {raw.Cpu}.");
         }
 
         var half = await HalfPeakAsync(options.Window);
         report.Add(new Result(Scenario, $"half of peak, {PeakRate / 2:N0}/s open loop", half.Latency.P99, null, "ms",
             "p99 ≤ 50 ms", half.Latency.P99 <= 50 && half.Failed == 0, $"{half.Latency.Summary()}; {half.Rate:N0}/s done{Failures(half)}"));
+        report.Note($"{Scenario}, half of peak, CPU (% of one core): {half.Cpu}.");
         await CheckEveryAcceptedAppendIsCommittedAsync();
     }
 
