@@ -33,7 +33,9 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (Request.BearerToken() is not { } presented)
+        // Every request passes through the default scheme. A bearer that is no API key at all (a session's write token on
+        // the public surface) is nothing for this scheme to judge: failing it logged a line per append.
+        if (Request.BearerToken() is not { } presented || !presented.StartsWith(ApiKeys.Prefix, StringComparison.Ordinal))
         {
             return AuthenticateResult.NoResult();
         }
