@@ -22,7 +22,15 @@ public static class Extensions
             ?? throw new InvalidOperationException(
                 $"ConnectionStrings:{ConnectionName} is not set. Start the system with the AppHost, or set ConnectionStrings__{ConnectionName}.");
 
-        builder.Services.AddNpgsqlDataSource(connectionString);
+        builder.Services.AddNpgsqlDataSource(connectionString, dataSource =>
+        {
+            // Statements a service runs again and again (the append, the queue's claim) are prepared once per connection
+            // instead of parsed and planned on every call, unless the connection string says otherwise.
+            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            }
+        });
         builder.Services.AddDbContextPool<OnboardingDbContext>((services, options) =>
             options.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>()).UseSnakeCaseNamingConvention());
         builder.Services.AddHealthChecks().AddDbContextCheck<OnboardingDbContext>("postgres");
