@@ -36,6 +36,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ViewTokens>();
         builder.Services.AddSingleton<SessionNotifier>();
+        builder.Services.AddSingleton<AppendCommitter>();
         builder.Services.AddScoped<Idempotency>();
         builder.Services.AddScoped<SessionService>();
 

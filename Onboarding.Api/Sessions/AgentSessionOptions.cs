@@ -36,4 +36,15 @@ public sealed class AgentSessionOptions
 
     [Range(1, 10_000)]
     public int MaxEventsPerRead { get; set; } = 1000;
+
+    /// <summary>
+    /// Loops that commit appends (see <c>AppendCommitter</c>), each on a connection of its own: while one waits for its
+    /// commit to reach the disk, the next batch is already being written.
+    /// </summary>
+    [Range(1, 16)]
+    public int AppendCommitters { get; set; } = 2;
+
+    /// <summary>Most append requests one commit takes.</summary>
+    [Range(1, 1000)]
+    public int MaxAppendsPerCommit { get; set; } = 100;
 }

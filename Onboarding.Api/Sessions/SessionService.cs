@@ -26,6 +26,7 @@ public sealed class SessionService(
     Idempotency idempotency,
     ViewTokens viewTokens,
     SessionNotifier notifier,
+    AppendCommitter committer,
     TimeProvider time,
     IOptions<AgentSessionOptions> options)
 {
@@ -83,9 +84,20 @@ public sealed class SessionService(
         return response;
     }
 
+    /// <summary>
+    /// Appends share commits with concurrent appends to other sessions (<see cref="AppendCommitter"/>). One with an
+    /// Idempotency-Key keeps a transaction of its own: its key is claimed in that transaction and may wait there for a
+    /// concurrent first request, which would hold up everyone sharing the commit.
+    /// </summary>
     public async Task<Outcome<AppendEventsResponse>> AppendAsync(
         string sessionId, string? writeToken, IReadOnlyList<ValidatedEvent> events, IdempotencyRequest? idempotent, CancellationToken cancellationToken)
     {
+        Activity.Current?.SetTag("onboarding.session_id", sessionId).SetTag("onboarding.events", events.Count);
+        if (idempotent is null)
+        {
+            return await committer.AppendAsync(sessionId, writeToken, events);
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var (session, error) = await LockForWriteAsync(sessionId, writeToken, cancellationToken);
         if (error is not null)
@@ -101,7 +113,6 @@ public sealed class SessionService(
         }
 
         Append(session!, events, time.GetUtcNow());
-        Activity.Current?.SetTag("onboarding.session_id", sessionId).SetTag("onboarding.events", events.Count);
         await db.SaveChangesAsync(cancellationToken);
         var response = new AppendEventsResponse(events.Count);
         if (idempotent is not null)
