@@ -38,11 +38,12 @@ public sealed class AgentSessionOptions
     public int MaxEventsPerRead { get; set; } = 1000;
 
     /// <summary>
-    /// Loops that commit appends (see <c>AppendCommitter</c>), each on a connection of its own: while one waits for its
-    /// commit to reach the disk, the next batch is already being written.
+    /// Loops that commit appends (see <c>AppendCommitter</c>), each on a connection of its own. One is best where a commit
+    /// reaches the disk quickly (bench: 15,400 appends/s with one, 14,200 with two, 12,900 with four): fewer, larger
+    /// commits. More may help where the disk is slow, so the next batch is written while one waits for its commit.
     /// </summary>
     [Range(1, 16)]
-    public int AppendCommitters { get; set; } = 2;
+    public int AppendCommitters { get; set; } = 1;
 
     /// <summary>Most append requests one commit takes.</summary>
     [Range(1, 1000)]

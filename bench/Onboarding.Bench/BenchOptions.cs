@@ -6,7 +6,7 @@ namespace Onboarding.Bench;
 /// How much to measure. The full run is what RESULTS.md reports; <c>--smoke</c> runs every scenario with tiny counts
 /// in a minute or two, to prove the harness still works (its figures mean nothing).
 /// </summary>
-public sealed record BenchOptions(bool Smoke, string OutputDirectory, IReadOnlySet<string> Only, bool Verbose)
+public sealed record BenchOptions(bool Smoke, string OutputDirectory, IReadOnlySet<string> Only, bool Verbose, IReadOnlyDictionary<string, string> Settings)
 {
     /// <summary>Scenario names for <c>--only</c>.</summary>
     public static readonly string[] ScenarioNames = ["append", "status", "memory", "viewer", "pickup", "crawl", "queue"];
@@ -24,13 +24,19 @@ public sealed record BenchOptions(bool Smoke, string OutputDirectory, IReadOnlyS
 
         var output = Value(args, "--out")
             ?? (smoke ? Path.Combine(Path.GetTempPath(), "onboarding-bench-smoke") : Path.Combine(DistributedApplication.Projects.RepositoryRoot, "bench"));
-        return new BenchOptions(smoke, Path.GetFullPath(output), only, verbose);
+        // --set Key=Value (repeatable): an extra setting for every service, to measure what a setting changes.
+        var settings = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--set" && a.i + 1 < args.Length)
+            .Select(a => args[a.i + 1].Split('=', 2)).ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : "");
+        return new BenchOptions(smoke, Path.GetFullPath(output), only, verbose, settings);
     }
 
     public bool Runs(string scenario) => Only.Contains(scenario);
 
     /// <summary>Load before each measured window, discarded: JIT, connection pools, caches.</summary>
     public TimeSpan Warmup => Smoke ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(3);
+
+    /// <summary>Most to wait for a quiet machine before a measured run.</summary>
+    public TimeSpan Settle => Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
 
     /// <summary>The measured window of each throughput run.</summary>
     public TimeSpan Window => Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);

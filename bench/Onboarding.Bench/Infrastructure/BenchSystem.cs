@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Playwright;
 using Npgsql;
 using Onboarding.AppHost.Hosting;
@@ -41,6 +42,10 @@ public sealed class BenchSystem : IAsyncDisposable
 
     public string PostgresBin { get; } = PostgresServer.FindBinDirectory() ?? "/usr/lib/postgresql/15/bin";
 
+    public int RedisPid { get; private set; }
+
+    public int PostmasterPid { get; private set; }
+
     public RunningService Service(string project) => App.Services.First(s => s.Project == project);
 
     /// <summary>The last lines the services printed, for failure messages.</summary>
@@ -53,31 +58,35 @@ public sealed class BenchSystem : IAsyncDisposable
         var data = Directory.CreateTempSubdirectory("onboarding-bench-");
         // As root, the postgres user must be able to reach the data directory.
         File.SetUnixFileMode(data.FullName, (UnixFileMode)0b111_101_101);
-        var app = new DistributedApplication(
-            new AppHostOptions
+        var hostOptions = new AppHostOptions
+        {
+            DataDirectory = data.FullName,
+            ApiPort = 0,
+            WebPort = 0,
+            WorkerPort = 0,
+            PostgresPort = 0,
+            RedisPort = 0,
+            ServiceSettings =
             {
-                DataDirectory = data.FullName,
-                ApiPort = 0,
-                WebPort = 0,
-                WorkerPort = 0,
-                PostgresPort = 0,
-                RedisPort = 0,
-                ServiceSettings =
-                {
-                    // The crawl scenarios scrape the fixture website on loopback.
-                    ["Crawler__AllowPrivateNetworks"] = "true",
-                    // Limits protect against abuse, not throughput: lifted so the bench measures the work, while every
-                    // request still pays for its Redis check.
-                    ["RateLimits__AppendPerIp__Limit"] = Unlimited,
-                    ["RateLimits__ApiPerKey__Limit"] = Unlimited,
-                    ["RateLimits__ScrapePerUser__Limit"] = Unlimited,
-                    ["RateLimits__ClaimPerIp__Limit"] = Unlimited,
-                    ["RateLimits__ClaimPerEmail__Limit"] = Unlimited,
-                    ["RateLimits__ClaimLinkPerIp__Limit"] = Unlimited,
-                    ["RateLimits__LookupPerIp__Limit"] = Unlimited,
-                },
+                // The crawl scenarios scrape the fixture website on loopback.
+                ["Crawler__AllowPrivateNetworks"] = "true",
+                // Limits protect against abuse, not throughput: lifted so the bench measures the work, while every
+                // request still pays for its Redis check.
+                ["RateLimits__AppendPerIp__Limit"] = Unlimited,
+                ["RateLimits__ApiPerKey__Limit"] = Unlimited,
+                ["RateLimits__ScrapePerUser__Limit"] = Unlimited,
+                ["RateLimits__ClaimPerIp__Limit"] = Unlimited,
+                ["RateLimits__ClaimPerEmail__Limit"] = Unlimited,
+                ["RateLimits__ClaimLinkPerIp__Limit"] = Unlimited,
+                ["RateLimits__LookupPerIp__Limit"] = Unlimited,
             },
-            log.Write);
+        };
+        foreach (var (key, value) in options.Settings)
+        {
+            hostOptions.ServiceSettings[key] = value;
+        }
+
+        var app = new DistributedApplication(hostOptions, log.Write);
         var system = new BenchSystem(data, log, app);
         try
         {
@@ -100,6 +109,18 @@ public sealed class BenchSystem : IAsyncDisposable
         // Admin: the bench reads INFO (version, process id).
         Redis = await ConnectionMultiplexer.ConnectAsync(App.RedisConnectionString + ",allowAdmin=true");
         Api = new OnboardingClient(new Uri(App.ApiUrl));
+        RedisPid = int.Parse(
+            Redis.GetServers()[0].Info("server").SelectMany(group => group).First(pair => pair.Key == "process_id").Value, CultureInfo.InvariantCulture);
+        await using (var dataDirectory = Postgres.CreateCommand("SELECT setting FROM pg_settings WHERE name = 'data_directory'"))
+        {
+            var postmasterPid = Path.Combine((string)(await dataDirectory.ExecuteScalarAsync(cancellationToken))!, "postmaster.pid");
+            PostmasterPid = int.Parse((await File.ReadAllLinesAsync(postmasterPid, cancellationToken))[0], CultureInfo.InvariantCulture);
+        }
+
+        var roots = App.Services.ToDictionary(s => s.Process.Id, s => s.Project.Replace("Onboarding.", "", StringComparison.Ordinal).ToLowerInvariant());
+        roots[RedisPid] = "redis";
+        roots[PostmasterPid] = "postgres";
+        CpuUsage.Watch(roots);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

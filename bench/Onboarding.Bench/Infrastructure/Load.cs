@@ -12,10 +12,14 @@ public sealed record LoadResult(long Ok, long Failed, TimeSpan Window, Samples L
 /// Load generators. Both warm up first and count only what completes inside the measured window.
 /// Closed loop: N clients, each sends its next request when the last one answered (throughput at a concurrency).
 /// Open loop: requests start on a fixed schedule whatever the answers do, and latency runs from the scheduled start,
-/// so a stalled server cannot hide its queueing by slowing the client down (no coordinated omission).
+/// so a stalled server cannot hide its queueing by slowing the client down (no coordinated omission). At most
+/// <see cref="MaxInFlight"/> are outstanding; a request over that waits for a slot, and the wait counts in its latency.
 /// </summary>
 public static class Load
 {
+    /// <summary>Bounds an open loop against a server that fell behind, so the generator does not drown the machine.</summary>
+    public const int MaxInFlight = 512;
+
     public static async Task<LoadResult> ClosedLoopAsync(
         int clients, TimeSpan warmup, TimeSpan window, Func<int, CancellationToken, Task<bool>> call, CancellationToken cancellationToken = default)
     {
@@ -63,6 +67,7 @@ public static class Load
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + Ticks(warmup);
         var cpu = CpuDuringAsync(warmup, window);
+        using var slots = new SemaphoreSlim(MaxInFlight);
         var running = new List<Task>();
         for (long issued = 0; issued < total;)
         {
@@ -81,7 +86,16 @@ public static class Load
 
         async Task RunOneAsync(long index, long scheduled)
         {
-            var success = await TryAsync(() => call(index, cancellationToken));
+            await slots.WaitAsync(cancellationToken);
+            bool success;
+            try
+            {
+                success = await TryAsync(() => call(index, cancellationToken));
+            }
+            finally
+            {
+                slots.Release();
+            }
             if (scheduled < measureFrom)
             {
                 return;
@@ -115,7 +129,7 @@ public static class Load
         {
             return await call();
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
         {
             return false;
         }

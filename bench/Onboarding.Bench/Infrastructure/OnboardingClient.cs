@@ -30,6 +30,8 @@ public sealed class OnboardingClient(Uri baseAddress) : IDisposable
         Timeout = TimeSpan.FromSeconds(60),
     };
 
+    public Uri BaseAddress => baseAddress;
+
     /// <summary>One canonical event per append, validated like any other: the body every append scenario sends.</summary>
     public static readonly byte[] OneEvent = Encoding.UTF8.GetBytes(
         """{"events":[{"type":"onboarding.jurisdiction_selected","ts":1746478291000,"payload":{"jurisdiction":"AE"}}]}""");

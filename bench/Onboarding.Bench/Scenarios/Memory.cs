@@ -11,15 +11,13 @@ public sealed class Memory(BenchSystem system, BenchOptions options, Report repo
 {
     private const string Scenario = "7. Memory";
     private Dictionary<string, double> _idle = [];
-    private int? _redisPid;
-    private int? _postmasterPid;
 
     /// <summary>Call right after the system started, before any load.</summary>
     public async Task RecordIdleAsync()
     {
         // Let start-up settle (the first health probes, JIT of start-up paths) before calling it idle.
         await Task.Delay(TimeSpan.FromSeconds(options.Smoke ? 1 : 5));
-        _idle = await SnapshotAsync();
+        _idle = Snapshot();
     }
 
     public async Task RunAsync()
@@ -31,7 +29,7 @@ public sealed class Memory(BenchSystem system, BenchOptions options, Report repo
         {
             while (!stop.IsCancellationRequested)
             {
-                foreach (var (name, mib) in await SnapshotAsync())
+                foreach (var (name, mib) in Snapshot())
                 {
                     peak[name] = Math.Max(peak.GetValueOrDefault(name), mib);
                 }
@@ -50,24 +48,11 @@ public sealed class Memory(BenchSystem system, BenchOptions options, Report repo
         }
     }
 
-    private async Task<Dictionary<string, double>> SnapshotAsync()
+    private Dictionary<string, double> Snapshot()
     {
-        _redisPid ??= RedisPid();
-        _postmasterPid ??= await PostmasterPidAsync();
         var memory = system.App.Services.ToDictionary(s => s.Name, s => ProcessMemory.ResidentMiB(s.Process.Id));
-        memory["redis"] = ProcessMemory.ResidentMiB(_redisPid.Value);
-        memory["postgres"] = ProcessMemory.ProportionalTreeMiB(_postmasterPid.Value);
+        memory["redis"] = ProcessMemory.ResidentMiB(system.RedisPid);
+        memory["postgres"] = ProcessMemory.ProportionalTreeMiB(system.PostmasterPid);
         return memory;
-    }
-
-    private int RedisPid() => int.Parse(
-        system.Redis.GetServers()[0].Info("server").SelectMany(group => group).First(pair => pair.Key == "process_id").Value,
-        System.Globalization.CultureInfo.InvariantCulture);
-
-    private async Task<int> PostmasterPidAsync()
-    {
-        await using var command = system.Postgres.CreateCommand("SELECT setting FROM pg_settings WHERE name = 'data_directory'");
-        var dataDirectory = (string)(await command.ExecuteScalarAsync())!;
-        return int.Parse((await File.ReadAllLinesAsync(Path.Combine(dataDirectory, "postmaster.pid")))[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 }
