@@ -39,16 +39,19 @@ public sealed class QueueBurnDown(BenchSystem system, BenchOptions options, Repo
         await ExecuteAsync("DROP TABLE IF EXISTS bench_raw_jobs; CREATE TABLE bench_raw_jobs (LIKE jobs INCLUDING ALL);");
         foreach (var workers in options.QueueWorkers)
         {
-            var ours = await OursAsync(workers, options.QueueJobs);
+            await CpuUsage.SettleAsync(options.Settle);
+            var (ours, cpu) = await OursAsync(workers, options.QueueJobs);
+            await CpuUsage.SettleAsync(options.Settle);
             var raw = await RawAsync(workers * PerWorker, options.QueueJobs);
             report.Add(new Result(Scenario, $"{options.QueueJobs:N0} jobs, {workers} worker{(workers > 1 ? "s" : "")} × {PerWorker}", ours, raw.Tps, "jobs/s",
                 "≥ 0.3× raw", ours / raw.Tps >= 0.3, $"raw: pgbench, {workers * PerWorker} clients claiming and completing"));
+            report.Note($"{Scenario}, {workers} worker(s), CPU (% of one core) — ours: {cpu}; raw: {raw.Cpu}.");
         }
     }
 
-    private async Task<double> OursAsync(int workers, int jobs)
+    private async Task<(double Rate, string Cpu)> OursAsync(int workers, int jobs)
     {
-        var listening = await ListenersAsync();
+        var launched = await ScalarAsync<DateTime>("SELECT now()");
         var processes = new List<ResourceProcess>();
         try
         {
@@ -58,19 +61,21 @@ public sealed class QueueBurnDown(BenchSystem system, BenchOptions options, Repo
             }
 
             // Each runner's LISTEN is up, so the burn-down starts with the notification, not a poll.
-            await WaitUntilAsync(async () => await ListenersAsync() >= listening + workers, "the no-op workers to listen");
+            await WaitUntilAsync(async () => await ListenersSinceAsync(launched) >= workers, "the no-op workers to listen");
             var committed = await QueueAsync(jobs);
-            await WaitUntilAsync(async () => await ScalarAsync($"SELECT count(*) FROM jobs WHERE kind = '{NoOpWorker.Kind}' AND state <> 'succeeded'") == 0,
+            var usage = CpuUsage.Start();
+            await WaitUntilAsync(async () => await ScalarAsync<long>($"SELECT count(*) FROM jobs WHERE kind = '{NoOpWorker.Kind}' AND state <> 'succeeded'") == 0,
                 $"{jobs} no-op jobs to succeed", TimeSpan.FromMinutes(10));
             var rate = jobs / (Samples.Milliseconds(committed, Stopwatch.GetTimestamp()) / 1000);
+            var cpu = usage.Stop();
 
-            var once = await ScalarAsync($"SELECT count(*) FROM jobs WHERE kind = '{NoOpWorker.Kind}' AND attempts = 1 AND lease_version = 1");
+            var once = await ScalarAsync<long>($"SELECT count(*) FROM jobs WHERE kind = '{NoOpWorker.Kind}' AND attempts = 1 AND lease_version = 1");
             if (once != jobs)
             {
                 throw new InvalidOperationException($"Only {once} of {jobs} no-op jobs ran exactly once.");
             }
 
-            return rate;
+            return (rate, cpu);
         }
         finally
         {
@@ -80,6 +85,8 @@ public sealed class QueueBurnDown(BenchSystem system, BenchOptions options, Repo
             }
 
             await ExecuteAsync($"DELETE FROM jobs WHERE kind = '{NoOpWorker.Kind}'");
+            // The next round starts from a table as clean as the baseline's, which is truncated.
+            await ExecuteAsync("VACUUM jobs");
         }
     }
 
@@ -129,12 +136,19 @@ public sealed class QueueBurnDown(BenchSystem system, BenchOptions options, Repo
         return await Pgbench.RunAsync(system, RawClaimAndComplete, clients, ["-t", perClient.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
     }
 
-    private Task<long> ListenersAsync() => ScalarAsync($"SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN {JobQueue.WakeUpChannel}'");
+    /// <summary>Connections opened since <paramref name="since"/> whose last statement was the runner's LISTEN.</summary>
+    private async Task<long> ListenersSinceAsync(DateTime since)
+    {
+        await using var command = system.Postgres.CreateCommand(
+            $"SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN {JobQueue.WakeUpChannel}' AND backend_start >= $1");
+        command.Parameters.Add(new() { Value = since });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
-    private async Task<long> ScalarAsync(string sql)
+    private async Task<T> ScalarAsync<T>(string sql)
     {
         await using var command = system.Postgres.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task ExecuteAsync(string sql)
