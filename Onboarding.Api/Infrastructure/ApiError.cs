@@ -62,6 +62,11 @@ public static class Errors
         Create(StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable",
             "This endpoint is unavailable while its rate limiter cannot be reached. Try again shortly.");
 
+    public static JsonHttpResult<ApiError> DependencyUnavailable() =>
+        Create(StatusCodes.Status503ServiceUnavailable, "temporarily_unavailable",
+            "The database or cache is briefly unreachable and the request may not have been applied. Retry after Retry-After; "
+            + "with the same Idempotency-Key a retry is safe.");
+
     public static JsonHttpResult<ApiError> Unauthorized() =>
         Create(StatusCodes.Status401Unauthorized, "unauthorized", "A valid API key is required: Authorization: Bearer onb_….");
 

@@ -1,11 +1,16 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+using Onboarding.Data.Infrastructure;
 using Onboarding.Api.Interviews;
+using StackExchange.Redis;
 
 namespace Onboarding.Api.Infrastructure;
 
 /// <summary>
 /// Keeps the error envelope for failures that never reach a handler: malformed route or query values,
-/// unknown routes, wrong methods, and unexpected exceptions (logged, never echoed).
+/// unknown routes, wrong methods, and unexpected exceptions (logged, never echoed). A request that failed because
+/// Postgres or Redis was briefly away (a restart, cut connections, a timeout) answers 503 with Retry-After: the client
+/// may retry, while a 500 means a bug.
 /// </summary>
 public static class ErrorHandling
 {
@@ -13,13 +18,31 @@ public static class ErrorHandling
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                _ when IsDependencyOutage(exception) => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
             ExceptionHandler = context =>
             {
                 var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-                var error = exception is BadHttpRequestException bad
-                    ? Errors.Create(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "request_too_large" : "invalid_request", bad.Message)
-                    : Errors.Create(StatusCodes.Status500InternalServerError, "internal_error", "Something went wrong on our side; the request was not applied.");
+                JsonHttpResult<ApiError> error;
+                if (exception is BadHttpRequestException bad)
+                {
+                    error = Errors.Create(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "request_too_large" : "invalid_request", bad.Message);
+                }
+                else if (exception is not null && IsDependencyOutage(exception))
+                {
+                    ConnectionLoss.ClearPoolOn(exception, context.RequestServices.GetRequiredService<NpgsqlDataSource>());
+                    context.Response.Headers.RetryAfter = "1";
+                    error = Errors.DependencyUnavailable();
+                }
+                else
+                {
+                    error = Errors.Create(StatusCodes.Status500InternalServerError, "internal_error", "Something went wrong on our side; the request was not applied.");
+                }
+
                 return error.ForSurface(context).ExecuteAsync(context);
             },
         });
@@ -37,5 +60,19 @@ public static class ErrorHandling
         });
 
         return app;
+    }
+
+    /// <summary>Whether the exception, or one it wraps (EF Core wraps Npgsql's), says a dependency was away rather than a bug.</summary>
+    public static bool IsDependencyOutage(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is NpgsqlException { IsTransient: true } or RedisConnectionException or RedisTimeoutException or TimeoutException || ConnectionLoss.Is(e))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

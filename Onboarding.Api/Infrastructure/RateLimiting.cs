@@ -69,6 +69,10 @@ public sealed class RateLimiter : IDisposable
         return {n, ttl}
         """;
 
+    // A Redis that is connected but does not answer (paused, overloaded) is treated as down after this long, rather
+    // than holding every request for the client's 5 s timeout.
+    private static readonly TimeSpan AnswerBudget = TimeSpan.FromMilliseconds(500);
+
     private readonly IConnectionMultiplexer _redis;
     private readonly ILogger<RateLimiter> _logger;
     private readonly Counter<long> _degraded;
@@ -116,7 +120,7 @@ public sealed class RateLimiter : IDisposable
         {
             var window = (long)limit.Window.TotalMilliseconds;
             var result = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(
-                Script, [new RedisKey($"onboarding:rl:{policy}:{Digest(key)}")], [window]))!;
+                Script, [new RedisKey($"onboarding:rl:{policy}:{Digest(key)}")], [window]).WaitAsync(AnswerBudget))!;
             var count = (long)result[0];
             var left = TimeSpan.FromMilliseconds((long)result[1]);
             return count <= limit.Limit ? RateDecision.Allow : new RateDecision(false, left);

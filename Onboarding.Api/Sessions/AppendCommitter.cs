@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Onboarding.Api.Infrastructure;
+using Onboarding.Data.Infrastructure;
 
 namespace Onboarding.Api.Sessions;
 
@@ -109,8 +110,9 @@ public sealed class AppendCommitter : IAsyncDisposable
             }
             catch (Exception e)
             {
-                // The connection may be broken; the next batch opens a new one.
+                // The connection may be broken; the next batch opens a new one (from a cleared pool if Postgres went away).
                 _logger.LogError(e, "Committing {Count} appends failed", batch.Count);
+                ConnectionLoss.ClearPoolOn(e, _dataSource);
                 await DisposeQuietlyAsync(connection);
                 connection = null;
                 foreach (var pending in batch)
@@ -135,7 +137,8 @@ public sealed class AppendCommitter : IAsyncDisposable
                 tips = await LockAsync(connection, transaction, batch.Select(p => p.SessionId).Distinct().ToArray());
                 outcomes = await WriteAsync(connection, transaction, batch, tips);
             }
-            catch (PostgresException e) when (batch.Count > 1)
+            // A lost connection is no refusal: it fails the whole batch below, and the next batch gets a new connection.
+            catch (PostgresException e) when (batch.Count > 1 && !ConnectionLoss.Is(e))
             {
                 _logger.LogWarning(e, "A batch of {Count} appends was refused ({SqlState}); committing them one by one", batch.Count, e.SqlState);
                 refused = true;

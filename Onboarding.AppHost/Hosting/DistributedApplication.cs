@@ -18,6 +18,7 @@ public sealed class DistributedApplication(AppHostOptions options, LogSink log) 
     private readonly List<RunningService> _services = [];
     private readonly List<(string Name, string State, string Endpoint)> _resources = [];
     private LocalSecrets? _secrets;
+    private Dictionary<string, string?> _environment = [];
 
     public PostgresServer? Postgres { get; private set; }
 
@@ -56,13 +57,27 @@ public sealed class DistributedApplication(AppHostOptions options, LogSink log) 
         var apiUrls = Urls(options.ApiPort, options.ApiReplicas, "--api-port");
         var webUrls = Urls(options.WebPort, options.WebReplicas, "--web-port");
         var workerUrls = Urls(options.WorkerPort, options.Workers, "--worker-port");
-        var environment = ServiceEnvironment(apiUrls, webUrls);
+        _environment = ServiceEnvironment(apiUrls, webUrls);
 
         await Task.WhenAll(
-            apiUrls.Select((url, i) => StartServiceAsync(Name("api", i, apiUrls.Count), Projects.Api, url, environment, cancellationToken))
-                .Concat(workerUrls.Select((url, i) => StartServiceAsync(Name("worker", i, workerUrls.Count), Projects.Worker, url, environment, cancellationToken))));
+            apiUrls.Select((url, i) => StartServiceAsync(Name("api", i, apiUrls.Count), Projects.Api, url, cancellationToken))
+                .Concat(workerUrls.Select((url, i) => StartServiceAsync(Name("worker", i, workerUrls.Count), Projects.Worker, url, cancellationToken))));
         await Task.WhenAll(
-            webUrls.Select((url, i) => StartServiceAsync(Name("web", i, webUrls.Count), Projects.Web, url, environment, cancellationToken)));
+            webUrls.Select((url, i) => StartServiceAsync(Name("web", i, webUrls.Count), Projects.Web, url, cancellationToken)));
+    }
+
+    /// <summary>Starts an instance again on its address (stopping it politely first if it still runs), waiting until healthy.</summary>
+    public async Task<RunningService> RestartAsync(RunningService service, CancellationToken cancellationToken = default)
+    {
+        service.Process.Terminate();
+        await service.Process.WaitOrKillAsync(TimeSpan.FromSeconds(20));
+        await service.Process.DisposeAsync();
+        lock (_services)
+        {
+            _services.Remove(service);
+        }
+
+        return await StartServiceAsync(service.Name, service.Project, service.Url, cancellationToken);
     }
 
     /// <summary>A table of every resource, its state and where to reach it (no secrets).</summary>
@@ -155,10 +170,9 @@ public sealed class DistributedApplication(AppHostOptions options, LogSink log) 
         _resources.Add(("redis", "running", $"127.0.0.1:{port}"));
     }
 
-    private async Task StartServiceAsync(
-        string name, string project, string url, Dictionary<string, string?> shared, CancellationToken cancellationToken)
+    private async Task<RunningService> StartServiceAsync(string name, string project, string url, CancellationToken cancellationToken)
     {
-        var environment = new Dictionary<string, string?>(shared)
+        var environment = new Dictionary<string, string?>(_environment)
         {
             ["ASPNETCORE_URLS"] = url,
             ["OTEL_SERVICE_NAME"] = ServiceName(project),
@@ -178,6 +192,7 @@ public sealed class DistributedApplication(AppHostOptions options, LogSink log) 
         }
 
         await WaitUntilHealthyAsync(service, cancellationToken);
+        return service;
     }
 
     private async Task WaitUntilHealthyAsync(RunningService service, CancellationToken cancellationToken)

@@ -6,11 +6,15 @@ namespace Onboarding.AppHost.Hosting;
 /// <summary>An embedded Redis on loopback with a password; append-only persistence unless ephemeral.</summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly ResourceProcess _process;
+    private readonly string[] _command;
+    private readonly LogSink _log;
+    private ResourceProcess _process;
 
-    private RedisServer(ResourceProcess process, int port, string password)
+    private RedisServer(string[] command, LogSink log, int port, string password)
     {
-        _process = process;
+        _command = command;
+        _log = log;
+        _process = Start(command, log);
         Port = port;
         ConnectionString = $"127.0.0.1:{port},password={password}";
     }
@@ -25,8 +29,9 @@ public sealed class RedisServer : IAsyncDisposable
     {
         var redisServer = Native.FindOnPath("redis-server") ?? throw new InvalidOperationException("redis-server is not installed.");
         Directory.CreateDirectory(dataDirectory);
-        var process = ResourceProcess.Start("redis", redisServer,
+        string[] command =
         [
+            redisServer,
             "--port", port.ToString(CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1",
             "--protected-mode", "yes",
@@ -35,8 +40,8 @@ public sealed class RedisServer : IAsyncDisposable
             "--dir", Path.GetFullPath(dataDirectory),
             "--save", "",
             "--appendonly", ephemeral ? "no" : "yes",
-        ], log);
-        var server = new RedisServer(process, port, password);
+        ];
+        var server = new RedisServer(command, log, port, password);
         await server.WaitUntilReadyAsync(timeout, cancellationToken);
         return server;
     }
@@ -47,7 +52,17 @@ public sealed class RedisServer : IAsyncDisposable
         await _process.WaitOrKillAsync(TimeSpan.FromSeconds(15));
     }
 
+    /// <summary>Starts it again after <see cref="StopAsync"/> (same port, password and data), as an operator would.</summary>
+    public async Task StartAgainAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        await _process.DisposeAsync();
+        _process = Start(_command, _log);
+        await WaitUntilReadyAsync(timeout, cancellationToken);
+    }
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    private static ResourceProcess Start(string[] command, LogSink log) => ResourceProcess.Start("redis", command[0], command[1..], log);
 
     private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -132,6 +132,13 @@ public sealed partial class ResourceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills it at once (SIGKILL, no shutdown), as a crash or the OOM killer would, and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        KillTree();
+        await Exited.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     public void KillTree()
     {
         try

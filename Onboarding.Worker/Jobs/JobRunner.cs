@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Onboarding.Data.Infrastructure;
 using Onboarding.Data.Jobs;
 using Onboarding.Data.Model;
 using Onboarding.Worker.Infrastructure;
@@ -76,6 +77,7 @@ public sealed class JobRunner : BackgroundService
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 _logger.LogError(e, "Picking up a job failed; trying again in {PollInterval}", _options.PollInterval);
+                ConnectionLoss.ClearPoolOn(e, _dataSource);
             }
 
             await _wakeUp.WaitAsync(_options.PollInterval, stoppingToken);
@@ -224,6 +226,7 @@ public sealed class JobRunner : BackgroundService
         catch (Exception e)
         {
             span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            ConnectionLoss.ClearPoolOn(e, _dataSource);
             var message = e is JobFailedException ? e.Message : $"Unexpected error: {e.Message}";
             if (e is JobFailedException { Permanent: true } || lease.Attempt >= lease.MaxAttempts)
             {

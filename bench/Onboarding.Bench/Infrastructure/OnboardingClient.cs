@@ -32,6 +32,9 @@ public sealed class OnboardingClient(Uri baseAddress) : IDisposable
 
     public Uri BaseAddress => baseAddress;
 
+    /// <summary>The pooled client itself, for requests this class does not shape.</summary>
+    public HttpClient Http => _http;
+
     /// <summary>One canonical event per append, validated like any other: the body every append scenario sends.</summary>
     public static readonly byte[] OneEvent = Encoding.UTF8.GetBytes(
         """{"events":[{"type":"onboarding.jurisdiction_selected","ts":1746478291000,"payload":{"jurisdiction":"AE"}}]}""");

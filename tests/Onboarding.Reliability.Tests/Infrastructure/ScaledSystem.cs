@@ -1,0 +1,249 @@
+using Microsoft.Playwright;
+using Npgsql;
+using Onboarding.AppHost.Hosting;
+using Onboarding.Bench.Infrastructure;
+using Onboarding.Testing;
+using StackExchange.Redis;
+
+namespace Onboarding.Reliability.Tests.Infrastructure;
+
+/// <summary>
+/// The composed system scaled out on one machine through the AppHost's replica options: two Api, two Web and three
+/// Worker processes against one Postgres and one Redis, all on loopback. Postgres runs durably (fsync and
+/// synchronous_commit on), as in production, so "acknowledged" means on disk. Leases are short so a killed worker's
+/// job is rescued within seconds, and rate limits are lifted so the load measures the system, not its limits.
+/// Faults are injected through the same processes: kill -9, restarts, cut connections, a paused or stopped Redis.
+/// </summary>
+public sealed class ScaledSystem : IAsyncLifetime
+{
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("onboarding-reliability-");
+    private readonly List<string> _log = [];
+    private readonly Dictionary<string, OnboardingClient> _clients = [];
+    private IPlaywright? _playwright;
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>The Ledgerline website the scrapes crawl.</summary>
+    public FixtureSite Site { get; private set; } = null!;
+
+    /// <summary>The suite's own connections, for what it asserts and for the faults it injects.</summary>
+    public NpgsqlDataSource Postgres { get; private set; } = null!;
+
+    public IReadOnlyList<RunningService> Apis => Of(DistributedApplication.Projects.Api);
+
+    public IReadOnlyList<RunningService> Webs => Of(DistributedApplication.Projects.Web);
+
+    public IReadOnlyList<RunningService> Workers => Of(DistributedApplication.Projects.Worker);
+
+    /// <summary>A client of each Api instance, in order (an instance restarted keeps its address, so its client).</summary>
+    public IReadOnlyList<OnboardingClient> Clients
+    {
+        get
+        {
+            lock (_clients)
+            {
+                return [.. Apis.Select(api => _clients.TryGetValue(api.Url, out var client) ? client : _clients[api.Url] = new OnboardingClient(new Uri(api.Url)))];
+            }
+        }
+    }
+
+    /// <summary>Everything the services printed so far, for failure messages.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return string.Join('\n', _log.TakeLast(150));
+            }
+        }
+    }
+
+    /// <summary>Lines printed since <paramref name="mark"/> (a count from <see cref="LogMark"/>) that contain the text.</summary>
+    public IReadOnlyList<string> LoggedSince(int mark, string text)
+    {
+        lock (_log)
+        {
+            return [.. _log.Skip(mark).Where(line => line.Contains(text, StringComparison.Ordinal))];
+        }
+    }
+
+    public int LogMark
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.Count;
+            }
+        }
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await Prerequisites.EnsureAsync(postgres: true, redis: true, chromium: true, Collect, cancel);
+        // When the tests run as root, the postgres user must be able to reach the data directory.
+        File.SetUnixFileMode(_data.FullName, (UnixFileMode)0b111_101_101);
+        Site = await FixtureSite.StartAsync();
+        App = new DistributedApplication(
+            new AppHostOptions
+            {
+                DataDirectory = _data.FullName,
+                ApiPort = 0,
+                WebPort = 0,
+                WorkerPort = 0,
+                PostgresPort = 0,
+                RedisPort = 0,
+                ApiReplicas = 2,
+                WebReplicas = 2,
+                Workers = 3,
+                StartTimeout = TimeSpan.FromSeconds(180),
+                ServiceSettings =
+                {
+                    ["Crawler__AllowPrivateNetworks"] = "true",
+                    ["Jobs__LeaseDuration"] = "00:00:04",
+                    ["Jobs__HeartbeatInterval"] = "00:00:01",
+                    ["Jobs__PollInterval"] = "00:00:01",
+                    ["Jobs__RetryBaseDelay"] = "00:00:01",
+                    ["RateLimits__AppendPerIp__Limit"] = Unlimited,
+                    ["RateLimits__ApiPerKey__Limit"] = Unlimited,
+                    ["RateLimits__ScrapePerUser__Limit"] = Unlimited,
+                    ["RateLimits__ClaimPerIp__Limit"] = Unlimited,
+                    ["RateLimits__ClaimPerEmail__Limit"] = Unlimited,
+                    ["RateLimits__ClaimLinkPerIp__Limit"] = Unlimited,
+                    ["RateLimits__LookupPerIp__Limit"] = Unlimited,
+                },
+            },
+            Collect);
+        try
+        {
+            await App.StartAsync(cancel);
+        }
+        catch (Exception e)
+        {
+            throw new InvalidOperationException($"The system did not start: {e.Message}\n{Log}", e);
+        }
+
+        Postgres = new NpgsqlDataSourceBuilder(App.PostgresConnectionString) { ConnectionStringBuilder = { Pooling = false } }.Build();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Prerequisites.ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        });
+    }
+
+    /// <summary>Pauses every Redis client (<c>CLIENT PAUSE … ALL</c>): Redis is up but answers nothing for that long.</summary>
+    public async Task PauseRedisAsync(TimeSpan duration)
+    {
+        var options = ConfigurationOptions.Parse(App.RedisConnectionString);
+        options.AllowAdmin = true;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+        await redis.GetServers()[0].ExecuteAsync("CLIENT", "PAUSE", (long)duration.TotalMilliseconds, "ALL");
+    }
+
+    /// <summary>Cuts every connection the services hold to Postgres, as a failover or an operator would.</summary>
+    public async Task<long> TerminatePostgresConnectionsAsync()
+    {
+        await using var command = Postgres.CreateCommand("""
+            SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+            """);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<long> CountAsync(string sql, params object[] parameters) => (await ScalarAsync<long?>(sql, parameters)) ?? 0;
+
+    public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var command = Postgres.CreateCommand(sql);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        var result = await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+        return result is null or DBNull ? default : (T)result;
+    }
+
+    /// <summary>
+    /// What every fault test ends with: each service answers its health check again without having been restarted,
+    /// and no job is left running (every one finishes, or is rescued and finishes) within the bound.
+    /// </summary>
+    public async Task AssertRecoveredAsync(TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        foreach (var service in App.Services)
+        {
+            Assert.False(service.Process.HasExited, $"{service.Name} exited:\n{Log}");
+            while (true)
+            {
+                try
+                {
+                    using var health = await http.GetAsync(service.Url + "/health", TestContext.Current.CancellationToken);
+                    if (health.IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not answering yet.
+                }
+                catch (TaskCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+                {
+                    // Too slow yet.
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"{service.Name} did not become healthy again:\n{Log}");
+                await Task.Delay(250, TestContext.Current.CancellationToken);
+            }
+        }
+
+        while (await CountAsync("SELECT count(*) FROM jobs WHERE state IN ('queued', 'running') AND run_after <= now()") > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Jobs are still queued or running:\n{Log}");
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
+        }
+
+        await App.StopAsync();
+        await Site.DisposeAsync();
+        _data.Delete(recursive: true);
+    }
+
+    private const string Unlimited = "1000000000";
+
+    private List<RunningService> Of(string project) => [.. App.Services.Where(s => s.Project == project).OrderBy(s => s.Name, StringComparer.Ordinal)];
+
+    private void Collect(string resource, string line)
+    {
+        lock (_log)
+        {
+            _log.Add($"{resource} | {line}");
+        }
+    }
+}
