@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Onboarding.Api.Infrastructure;
@@ -56,6 +57,13 @@ public static class JsonBody
         if (!IsJson(request.ContentType))
         {
             return (null, bytes, Errors.UnsupportedMediaType());
+        }
+
+        // JSON is UTF-8 (RFC 8259). The parser checks only the strings it is asked to read, so a bad byte in a name that
+        // is never read would otherwise pass, and reach the database or the hash chain as something else.
+        if (!Utf8.IsValid(bytes))
+        {
+            return (null, bytes, Errors.InvalidRequest("The request body is not valid UTF-8."));
         }
 
         try

@@ -63,19 +63,25 @@ public sealed class OnboardingClient(Uri baseAddress) : IDisposable
     {
         var session = await OpenSessionAsync(cancellationToken);
         var slug = "bench-" + Guid.NewGuid().ToString("N")[..10];
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/onboarding/sessions/{session.Id}/claim")
-        {
-            Content = JsonContent.Create(new { email = $"founder@{slug}.example", org_slug = slug }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.WriteToken);
-        using var claimed = await _http.SendAsync(request, cancellationToken);
-        var link = new Uri((await ReadAsync(claimed, cancellationToken))["magic_link_preview"]?.GetValue<string>()
-            ?? throw new InvalidOperationException("The claim sent an email instead of showing its link; the bench runs without an email provider."));
+        var link = await RequestClaimAsync(session, $"founder@{slug}.example", slug, cancellationToken);
         using var confirmed = await _http.PostAsync(link.PathAndQuery, null, cancellationToken);
         var apiKey = (await ReadAsync(confirmed, cancellationToken))["api_key"]!.GetValue<string>();
         using var me = await SendAsync(HttpMethod.Get, "/api/me", apiKey, null, cancellationToken);
         var who = await ReadAsync(me, cancellationToken);
         return new Workspace(apiKey, who["org"]!["id"]!.GetValue<string>(), who["user"]!["id"]!.GetValue<string>());
+    }
+
+    /// <summary>Asks for the claim of a session; returns the magic link (shown in the answer without an email provider).</summary>
+    public async Task<Uri> RequestClaimAsync(AgentSession session, string email, string slug, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/onboarding/sessions/{session.Id}/claim")
+        {
+            Content = JsonContent.Create(new { email, org_slug = slug }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.WriteToken);
+        using var claimed = await _http.SendAsync(request, cancellationToken);
+        return new Uri((await ReadAsync(claimed, cancellationToken))["magic_link_preview"]?.GetValue<string>()
+            ?? throw new InvalidOperationException("The claim sent an email instead of showing its link; run without an email provider."));
     }
 
     public async Task<(Guid SessionId, string RunId)> StartScrapingAsync(Workspace workspace, Uri website, CancellationToken cancellationToken = default)
