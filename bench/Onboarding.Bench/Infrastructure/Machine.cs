@@ -19,6 +19,7 @@ public static class Machine
     {
         var facts = new List<KeyValuePair<string, string>>
         {
+            new("Commit", await FirstLineAsync("git", "-C", Onboarding.AppHost.Hosting.DistributedApplication.Projects.RepositoryRoot, "describe", "--always", "--dirty")),
             new("CPU", $"{CpuModel()}, {Environment.ProcessorCount} cores"),
             new("Memory", $"{MemTotalGiB():0.0} GiB"),
             new("Kernel", $"{RuntimeInformation.OSDescription} ({File.ReadAllText("/proc/sys/kernel/osrelease").Trim()})"),
@@ -67,9 +68,9 @@ public static class Machine
     private static string RedisVersion(BenchSystem system) =>
         system.Redis.GetServers()[0].Info("server").SelectMany(group => group).FirstOrDefault(pair => pair.Key == "redis_version").Value ?? "unknown";
 
-    private static async Task<string> FirstLineAsync(string program, string argument)
+    private static async Task<string> FirstLineAsync(string program, params string[] arguments)
     {
-        var (_, output) = await ResourceProcess.RunAsync(program, [argument]);
+        var (_, output) = await ResourceProcess.RunAsync(program, arguments);
         return output.Split('\n')[0].Trim();
     }
 }
