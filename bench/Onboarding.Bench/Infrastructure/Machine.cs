@@ -70,7 +70,14 @@ public static class Machine
 
     private static async Task<string> FirstLineAsync(string program, params string[] arguments)
     {
-        var (_, output) = await ResourceProcess.RunAsync(program, arguments);
-        return output.Split('\n')[0].Trim();
+        try
+        {
+            var (_, output) = await ResourceProcess.RunAsync(program, arguments);
+            return output.Split('\n')[0].Trim();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return $"unknown ({program} is not installed)";
+        }
     }
 }
