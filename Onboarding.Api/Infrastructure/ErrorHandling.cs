@@ -65,9 +65,14 @@ public static class ErrorHandling
     /// <summary>Whether the exception, or one it wraps (EF Core wraps Npgsql's), says a dependency was away rather than a bug.</summary>
     public static bool IsDependencyOutage(Exception exception)
     {
+        if (ConnectionLoss.Is(exception))
+        {
+            return true;
+        }
+
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is NpgsqlException { IsTransient: true } or RedisConnectionException or RedisTimeoutException or TimeoutException || ConnectionLoss.Is(e))
+            if (e is NpgsqlException { IsTransient: true } or RedisConnectionException or RedisTimeoutException or TimeoutException)
             {
                 return true;
             }

@@ -70,17 +70,14 @@ public sealed class BenchSystem : IAsyncDisposable
             {
                 // The crawl scenarios scrape the fixture website on loopback.
                 ["Crawler__AllowPrivateNetworks"] = "true",
-                // Limits protect against abuse, not throughput: lifted so the bench measures the work, while every
-                // request still pays for its Redis check.
-                ["RateLimits__AppendPerIp__Limit"] = Unlimited,
-                ["RateLimits__ApiPerKey__Limit"] = Unlimited,
-                ["RateLimits__ScrapePerUser__Limit"] = Unlimited,
-                ["RateLimits__ClaimPerIp__Limit"] = Unlimited,
-                ["RateLimits__ClaimPerEmail__Limit"] = Unlimited,
-                ["RateLimits__ClaimLinkPerIp__Limit"] = Unlimited,
-                ["RateLimits__LookupPerIp__Limit"] = Unlimited,
             },
         };
+        // The bench measures the work, not the limits that guard against abuse.
+        foreach (var (key, value) in RateLimitsLifted.Settings)
+        {
+            hostOptions.ServiceSettings[key] = value;
+        }
+
         foreach (var (key, value) in options.Settings)
         {
             hostOptions.ServiceSettings[key] = value;
@@ -122,12 +119,7 @@ public sealed class BenchSystem : IAsyncDisposable
         roots[PostmasterPid] = "postgres";
         CpuUsage.Watch(roots);
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Prerequisites.ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
+        Browser = await Chromium.LaunchAsync(_playwright);
     }
 
     public async ValueTask DisposeAsync()
@@ -157,8 +149,6 @@ public sealed class BenchSystem : IAsyncDisposable
 
         _data.Delete(recursive: true);
     }
-
-    private const string Unlimited = "1000000000";
 
     /// <summary>Keeps the services' last lines (printing them all would swamp the console under load).</summary>
     private sealed class LogTail(bool verbose)

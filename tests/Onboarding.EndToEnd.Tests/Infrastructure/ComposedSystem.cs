@@ -93,12 +93,7 @@ public sealed class ComposedSystem : IAsyncLifetime
 
         Api = new HttpClient { BaseAddress = new Uri(App.ApiUrl) };
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Prerequisites.ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
+        Browser = await Chromium.LaunchAsync(_playwright);
     }
 
     public async ValueTask DisposeAsync()
