@@ -76,6 +76,8 @@ public sealed class OnboardingApiFactory : WebApplicationFactory<SessionServices
 
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ClientAddressFromHeader>());
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<LogCapture>("Onboarding", LogLevel.Trace));
+        // The logs are kept in Logs; on the console they would bury a failing test's message in CI's output.
+        builder.UseSetting("Logging:Console:LogLevel:Default", "None");
     }
 
     public override async ValueTask DisposeAsync()
