@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -20,7 +21,10 @@ public enum WhenRedisIsDown
     /// <summary>Refuse (claim, lookup): an unlimited path to these endpoints is worse than a short outage.</summary>
     FailClosed,
 
-    /// <summary>Count in this process instead (event append): agents keep working, each instance limits alone.</summary>
+    /// <summary>
+    /// Count in this process instead (event append, the API key surface): agents keep working, each instance limits
+    /// alone. These hot paths also never wait for Redis while it is up: see <see cref="RateLimiter"/>.
+    /// </summary>
     LocalLimit,
 }
 
@@ -54,13 +58,20 @@ public readonly record struct RateDecision(bool Allowed, TimeSpan RetryAfter, bo
 }
 
 /// <summary>
-/// Fixed-window limits shared by every Api instance: one atomic Lua script per check (INCR, set the window's
-/// expiry on the first hit, return count and time left). Keys are hashed, so Redis holds no email or address.
+/// Fixed-window limits shared by every Api instance: one atomic Lua script counts (INCRBY, set the window's expiry on
+/// the first hit, return count and time left). Keys are hashed, so Redis holds no email or address.
+/// <para>
+/// Limits that fail closed wait for the script's answer to each request. Those that fall back to a local limit sit on
+/// hot paths (every append, every authenticated call) and do not wait: a request is judged by the shared count as this
+/// instance last heard it plus its own hits not yet counted, and the hits are counted in the background, at most one
+/// script per key in flight (hits that arrive meanwhile go with the next). One instance alone is therefore exact;
+/// across instances a request may be admitted on a count one round trip old.
+/// </para>
 /// </summary>
 public sealed class RateLimiter : IDisposable
 {
     private const string Script = """
-        local n = redis.call('INCR', KEYS[1])
+        local n = redis.call('INCRBY', KEYS[1], ARGV[2])
         local ttl = redis.call('PTTL', KEYS[1])
         if ttl < 0 then
           redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -78,6 +89,8 @@ public sealed class RateLimiter : IDisposable
     private readonly Counter<long> _degraded;
     private readonly Counter<long> _rejected;
     private readonly PartitionedRateLimiter<(string Policy, string Key, RateLimit Limit)> _local;
+    private readonly ConcurrentDictionary<string, SharedCount> _counts = new(StringComparer.Ordinal);
+    private long _nextSweep;
 
     public RateLimiter(IConnectionMultiplexer redis, IMeterFactory meters, ILogger<RateLimiter> logger)
     {
@@ -95,9 +108,11 @@ public sealed class RateLimiter : IDisposable
             }));
     }
 
-    public async Task<RateDecision> CheckAsync(string policy, RateLimit limit, string key, WhenRedisIsDown whenDown)
+    public async ValueTask<RateDecision> CheckAsync(string policy, RateLimit limit, string key, WhenRedisIsDown whenDown)
     {
-        var decision = await CheckRedisAsync(policy, limit, key) ?? Degraded(policy, limit, key, whenDown);
+        var decision = whenDown == WhenRedisIsDown.LocalLimit
+            ? CheckWithoutWaiting(policy, limit, key)
+            : await CheckRedisAsync(policy, limit, key) ?? Degraded(policy, limit, key, whenDown);
         if (!decision.Allowed)
         {
             _rejected.Add(1, new KeyValuePair<string, object?>("policy", policy));
@@ -118,11 +133,7 @@ public sealed class RateLimiter : IDisposable
 
         try
         {
-            var window = (long)limit.Window.TotalMilliseconds;
-            var result = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(
-                Script, [new RedisKey($"onboarding:rl:{policy}:{Digest(key)}")], [window]).WaitAsync(AnswerBudget))!;
-            var count = (long)result[0];
-            var left = TimeSpan.FromMilliseconds((long)result[1]);
+            var (count, left) = await IncrementAsync(RedisKeyFor(policy, key), limit).WaitAsync(AnswerBudget);
             return count <= limit.Limit ? RateDecision.Allow : new RateDecision(false, left);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
@@ -131,6 +142,105 @@ public sealed class RateLimiter : IDisposable
             return null;
         }
     }
+
+    /// <summary>Judges by the shared count as last heard plus this instance's uncounted hits; counts in the background.</summary>
+    private RateDecision CheckWithoutWaiting(string policy, RateLimit limit, string key)
+    {
+        if (!_redis.IsConnected)
+        {
+            return Degraded(policy, limit, key, WhenRedisIsDown.LocalLimit);
+        }
+
+        var now = Environment.TickCount64;
+        SweepEndedWindows(now);
+        var redisKey = RedisKeyFor(policy, key);
+        var shared = _counts.GetOrAdd(redisKey, _ => new SharedCount());
+        long send;
+        lock (shared)
+        {
+            if (now >= shared.WindowEnds)
+            {
+                shared.Known = 0;
+            }
+
+            if (shared.Known + shared.Unsent + shared.Sending >= limit.Limit)
+            {
+                return new RateDecision(false, now < shared.WindowEnds ? TimeSpan.FromMilliseconds(shared.WindowEnds - now) : limit.Window);
+            }
+
+            shared.Unsent++;
+            send = shared.TakeUnsentUnlessSending();
+        }
+
+        if (send > 0)
+        {
+            _ = CountAsync(policy, limit, redisKey, shared, send);
+        }
+
+        return RateDecision.Allow;
+    }
+
+    /// <summary>Adds the hits to the shared count, then whatever hits arrived meanwhile, until none are left.</summary>
+    private async Task CountAsync(string policy, RateLimit limit, string redisKey, SharedCount shared, long hits)
+    {
+        while (hits > 0)
+        {
+            try
+            {
+                var (count, left) = await IncrementAsync(redisKey, limit, hits);
+                lock (shared)
+                {
+                    shared.Sending = 0;
+                    shared.Known = count;
+                    shared.WindowEnds = Environment.TickCount64 + (long)left.TotalMilliseconds;
+                    hits = shared.TakeUnsentUnlessSending();
+                }
+            }
+            // Nobody awaits this task: whatever went wrong is logged here, and the hits are let go uncounted.
+            catch (Exception e)
+            {
+                lock (shared)
+                {
+                    shared.Sending = 0;
+                    shared.Unsent = 0;
+                }
+
+                _logger.LogWarning(e, "Rate limit {Policy} could not reach Redis", policy);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Forgets keys whose window ended, once a minute, so the map holds only recent clients.</summary>
+    private void SweepEndedWindows(long now)
+    {
+        var due = Interlocked.Read(ref _nextSweep);
+        if (now < due || Interlocked.CompareExchange(ref _nextSweep, now + 60_000, due) != due)
+        {
+            return;
+        }
+
+        foreach (var (redisKey, shared) in _counts)
+        {
+            lock (shared)
+            {
+                if (now >= shared.WindowEnds && shared.Unsent == 0 && shared.Sending == 0)
+                {
+                    _counts.TryRemove(redisKey, out _);
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs the script: the key's count in this window, this hit included, and the time the window has left.</summary>
+    private async Task<(long Count, TimeSpan Left)> IncrementAsync(string redisKey, RateLimit limit, long hits = 1)
+    {
+        var result = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(
+            Script, [new RedisKey(redisKey)], [(long)limit.Window.TotalMilliseconds, hits]))!;
+        return ((long)result[0], TimeSpan.FromMilliseconds((long)result[1]));
+    }
+
+    private static string RedisKeyFor(string policy, string key) => $"onboarding:rl:{policy}:{Digest(key)}";
 
     private RateDecision Degraded(string policy, RateLimit limit, string key, WhenRedisIsDown whenDown)
     {
@@ -143,6 +253,34 @@ public sealed class RateLimiter : IDisposable
 
         using var lease = _local.AttemptAcquire((policy, key, limit));
         return lease.IsAcquired ? RateDecision.Allow : new RateDecision(false, limit.Window);
+    }
+
+    /// <summary>A key's shared count as this instance knows it (guarded by its own lock).</summary>
+    private sealed class SharedCount
+    {
+        /// <summary>The count Redis last answered with.</summary>
+        public long Known;
+
+        /// <summary>Hits admitted here and not sent to Redis yet.</summary>
+        public long Unsent;
+
+        /// <summary>Hits sent to Redis and not answered yet.</summary>
+        public long Sending;
+
+        /// <summary>When the window of <see cref="Known"/> ends (<see cref="Environment.TickCount64"/>).</summary>
+        public long WindowEnds;
+
+        /// <summary>The hits to send now: all unsent ones, unless a script is in flight (they go when it answers).</summary>
+        public long TakeUnsentUnlessSending()
+        {
+            if (Sending > 0)
+            {
+                return 0;
+            }
+
+            (Sending, Unsent) = (Unsent, 0);
+            return Sending;
+        }
     }
 
     private static string Digest(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 16));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
@@ -10,10 +11,16 @@ namespace Onboarding.Api.Sessions;
 
 /// <summary>
 /// Group commit for appends: concurrent appends, to any sessions, share one transaction and one commit. A request
-/// queues its validated events and waits; a committer loop takes everything that is waiting, locks those sessions in
-/// one statement (in id order, so two loops never deadlock), extends each session's chain under its lock, writes every
-/// row in one round trip and commits; only then does each request get its answer. A 202 still means committed with
-/// <c>synchronous_commit</c> on; what is saved is one commit (and three round trips) per batch instead of per append.
+/// queues its validated events and waits; a committer loop takes everything that is waiting and commits it; only then
+/// does each request get its answer. A 202 still means committed with <c>synchronous_commit</c> on; what is saved is
+/// one commit per batch instead of per append.
+/// <para>
+/// Sessions whose chain tip this instance knows from its last commit go the short way: their chains are extended from
+/// the known tips and written in one statement that moves each tip only if it is still the one known (and the token
+/// and expiry still hold), committed in the same round trip. A session whose tip moved elsewhere (another instance, a
+/// claim), or that this instance has not seen yet, goes the locked way: its row is locked (in id order, so two loops
+/// never deadlock), its chain extended under the lock, the rows written and committed (three round trips).
+/// </para>
 /// A request the database refuses does not take its batch down: the batch is rolled back and each of its requests is
 /// committed alone, so only the refused one fails.
 /// </summary>
@@ -33,6 +40,27 @@ public sealed class AppendCommitter : IAsyncDisposable
         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::json[], $6::bytea[], $7::timestamptz[])
         """;
 
+    // The short way: moves each known tip only if it is still the one known, and writes the events of the chains moved.
+    private const string MoveKnownTipsAndInsert = """
+        WITH moved AS (
+          UPDATE agent_sessions AS s
+             SET last_seq = t.last_seq, head_hash = t.head_hash
+            FROM unnest($8::text[], $9::bigint[], $10::bigint[], $11::bytea[], $12::bytea[]) AS t(id, known_seq, last_seq, head_hash, token_hash)
+           WHERE s.id = t.id AND s.last_seq = t.known_seq
+             AND (t.token_hash IS NULL OR s.write_token_hash = t.token_hash)
+             AND (s.claimed_at IS NOT NULL OR s.expires_at > $13)
+          RETURNING s.id),
+        written AS (
+          INSERT INTO session_events (session_id, seq, type, ts, payload, hash, received_at)
+          SELECT e.* FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::json[], $6::bytea[], $7::timestamptz[])
+                 AS e(session_id, seq, type, ts, payload, hash, received_at)
+           WHERE e.session_id IN (SELECT id FROM moved))
+        SELECT id FROM moved
+        """;
+
+    // Tips are small; past this many the cache starts over rather than track which sessions went quiet.
+    private const int MaxKnownTips = 10_000;
+
     private const string MoveTips = """
         UPDATE agent_sessions AS s
            SET last_seq = t.last_seq, head_hash = t.head_hash
@@ -49,6 +77,9 @@ public sealed class AppendCommitter : IAsyncDisposable
     private readonly Histogram<int> _batchSizes;
     private readonly Task[] _loops;
 
+    // Each session's tip as of this instance's last commit to it: the short way's starting point.
+    private readonly ConcurrentDictionary<string, Tip> _knownTips = new(StringComparer.Ordinal);
+
     public AppendCommitter(
         NpgsqlDataSource dataSource, SessionNotifier notifier, TimeProvider time, IOptions<AgentSessionOptions> options,
         IMeterFactory meters, ILogger<AppendCommitter> logger)
@@ -59,7 +90,7 @@ public sealed class AppendCommitter : IAsyncDisposable
         _options = options.Value;
         _logger = logger;
         _batchSizes = meters.Create(Microsoft.Extensions.Hosting.Extensions.TelemetrySourceName)
-            .CreateHistogram<int>("onboarding.appends.per_commit", description: "Append requests committed together in one transaction");
+            .CreateHistogram<int>("onboarding.appends.per_commit", description: "Append requests committed together in one transaction (tag way: known_tips or locked)");
         _loops = Enumerable.Range(0, _options.AppendCommitters).Select(_ => Task.Run(RunAsync)).ToArray();
     }
 
@@ -127,6 +158,128 @@ public sealed class AppendCommitter : IAsyncDisposable
 
     private async Task CommitAsync(NpgsqlConnection connection, List<PendingAppend> batch)
     {
+        var rest = await CommitFromKnownTipsAsync(connection, batch);
+        if (rest.Count > 0)
+        {
+            await CommitLockedAsync(connection, rest);
+        }
+    }
+
+    /// <summary>
+    /// The short way, for the sessions whose tips are known: one statement, one round trip, its own commit. Returns the
+    /// requests left for the locked way, in arrival order: sessions not known, or whose tip, token or expiry no longer
+    /// hold. All of a session's requests go the same way.
+    /// </summary>
+    private async Task<List<PendingAppend>> CommitFromKnownTipsAsync(NpgsqlConnection connection, List<PendingAppend> batch)
+    {
+        var now = _time.GetUtcNow();
+        Dictionary<string, Tip> tips = new(StringComparer.Ordinal);
+        HashSet<string> lockedWay = new(StringComparer.Ordinal);
+        foreach (var pending in batch)
+        {
+            if (lockedWay.Contains(pending.SessionId) || tips.ContainsKey(pending.SessionId))
+            {
+                continue;
+            }
+
+            if (_knownTips.TryGetValue(pending.SessionId, out var known))
+            {
+                tips[pending.SessionId] = known with { };
+            }
+            else
+            {
+                lockedWay.Add(pending.SessionId);
+            }
+        }
+
+        // What the known tip refuses may be stale (a new token, a claim): the locked way gives the authoritative answer.
+        foreach (var pending in batch)
+        {
+            if (tips.TryGetValue(pending.SessionId, out var tip) && Refusal(pending, tip, now) is not null)
+            {
+                tips.Remove(pending.SessionId);
+                lockedWay.Add(pending.SessionId);
+            }
+        }
+
+        if (tips.Count == 0)
+        {
+            return batch;
+        }
+
+        var knownSeqs = tips.ToDictionary(t => t.Key, t => t.Value.LastSeq, StringComparer.Ordinal);
+        var rows = new EventRows(batch.Sum(p => p.Events.Count));
+        foreach (var pending in batch)
+        {
+            if (tips.TryGetValue(pending.SessionId, out var tip))
+            {
+                Extend(tip, pending, rows, now);
+            }
+        }
+
+        var moved = new HashSet<string>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand(MoveKnownTipsAndInsert, connection))
+        {
+            rows.AddParameters(command.Parameters);
+            command.Parameters.Add(new() { Value = tips.Keys.ToArray() });
+            command.Parameters.Add(new() { Value = tips.Keys.Select(id => knownSeqs[id]).ToArray() });
+            command.Parameters.Add(new() { Value = tips.Values.Select(t => t.LastSeq).ToArray() });
+            command.Parameters.Add(new() { Value = tips.Values.Select(t => t.HeadHash).ToArray() });
+            command.Parameters.Add(new() { Value = tips.Values.Select(t => _options.RequireWriteToken ? t.WriteTokenHash : null).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+            command.Parameters.Add(new() { Value = now });
+            try
+            {
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    moved.Add(reader.GetString(0));
+                }
+            }
+            // Nothing of the statement was saved; the locked way sorts out which request the database refuses.
+            catch (PostgresException e) when (!ConnectionLoss.Is(e))
+            {
+                _logger.LogWarning(e, "Appends to {Count} known chains were refused ({SqlState}); taking the locked way", tips.Count, e.SqlState);
+            }
+        }
+
+        var rest = new List<PendingAppend>();
+        var answered = 0;
+        foreach (var pending in batch)
+        {
+            if (moved.Contains(pending.SessionId))
+            {
+                pending.Answer.TrySetResult(new AppendEventsResponse(pending.Events.Count));
+                answered++;
+            }
+            else
+            {
+                rest.Add(pending);
+            }
+        }
+
+        foreach (var (sessionId, tip) in tips)
+        {
+            if (moved.Contains(sessionId))
+            {
+                Remember(sessionId, tip);
+                await _notifier.PublishAsync(sessionId, tip.LastSeq);
+            }
+            else
+            {
+                _knownTips.TryRemove(sessionId, out _);
+            }
+        }
+
+        if (answered > 0)
+        {
+            _batchSizes.Record(answered, new KeyValuePair<string, object?>("way", "known_tips"));
+        }
+
+        return rest;
+    }
+
+    private async Task CommitLockedAsync(NpgsqlConnection connection, List<PendingAppend> batch)
+    {
         Dictionary<string, Tip> tips = [];
         Outcome<AppendEventsResponse>[] outcomes = [];
         var refused = false;
@@ -163,10 +316,14 @@ public sealed class AppendCommitter : IAsyncDisposable
             return;
         }
 
-        _batchSizes.Record(batch.Count);
-        foreach (var (sessionId, tip) in tips.Where(t => t.Value.Moved))
+        _batchSizes.Record(batch.Count, new KeyValuePair<string, object?>("way", "locked"));
+        foreach (var (sessionId, tip) in tips)
         {
-            await _notifier.PublishAsync(sessionId, tip.LastSeq);
+            Remember(sessionId, tip);
+            if (tip.Moved)
+            {
+                await _notifier.PublishAsync(sessionId, tip.LastSeq);
+            }
         }
 
         for (var i = 0; i < batch.Count; i++)
@@ -179,7 +336,7 @@ public sealed class AppendCommitter : IAsyncDisposable
     {
         try
         {
-            await CommitAsync(connection, [pending]);
+            await CommitLockedAsync(connection, [pending]);
         }
         catch (PostgresException e)
         {
@@ -219,24 +376,13 @@ public sealed class AppendCommitter : IAsyncDisposable
             {
                 outcomes[i] = Errors.SessionNotFound();
             }
-            else if (_options.RequireWriteToken && !Secrets.Matches(pending.WriteToken, tip.WriteTokenHash))
+            else if (Refusal(pending, tip, now) is { } refusal)
             {
-                outcomes[i] = Errors.TokenInvalid();
-            }
-            else if (!tip.Claimed && now >= tip.ExpiresAt)
-            {
-                outcomes[i] = Errors.SessionExpired();
+                outcomes[i] = refusal;
             }
             else
             {
-                foreach (var e in pending.Events)
-                {
-                    tip.LastSeq++;
-                    tip.HeadHash = EventChain.Next(tip.HeadHash, tip.LastSeq, e.Type, e.Ts, e.Payload);
-                    rows.Add(pending.SessionId, tip.LastSeq, e, tip.HeadHash, now);
-                }
-
-                tip.Moved = true;
+                Extend(tip, pending, rows, now);
                 outcomes[i] = new AppendEventsResponse(pending.Events.Count);
             }
         }
@@ -264,6 +410,41 @@ public sealed class AppendCommitter : IAsyncDisposable
         }
 
         return outcomes;
+    }
+
+    /// <summary>Why the session refuses this request, judged against its tip; null when it may append.</summary>
+    private JsonHttpResult<ApiError>? Refusal(PendingAppend pending, Tip tip, DateTimeOffset now)
+    {
+        if (_options.RequireWriteToken && !Secrets.Matches(pending.WriteToken, tip.WriteTokenHash))
+        {
+            return Errors.TokenInvalid();
+        }
+
+        return !tip.Claimed && now >= tip.ExpiresAt ? Errors.SessionExpired() : null;
+    }
+
+    /// <summary>Extends the session's chain by the request's events and adds their rows.</summary>
+    private static void Extend(Tip tip, PendingAppend pending, EventRows rows, DateTimeOffset now)
+    {
+        foreach (var e in pending.Events)
+        {
+            tip.LastSeq++;
+            tip.HeadHash = EventChain.Next(tip.HeadHash, tip.LastSeq, e.Type, e.Ts, e.Payload);
+            rows.Add(pending.SessionId, tip.LastSeq, e, tip.HeadHash, now);
+        }
+
+        tip.Moved = true;
+    }
+
+    /// <summary>Keeps a committed tip as the session's known one, for its next batch.</summary>
+    private void Remember(string sessionId, Tip tip)
+    {
+        if (_knownTips.Count >= MaxKnownTips && !_knownTips.ContainsKey(sessionId))
+        {
+            _knownTips.Clear();
+        }
+
+        _knownTips[sessionId] = tip with { Moved = false };
     }
 
     private static async Task DisposeQuietlyAsync(NpgsqlConnection? connection)
@@ -321,19 +502,24 @@ public sealed class AppendCommitter : IAsyncDisposable
             _receivedAt.Add(receivedAt);
         }
 
-        public NpgsqlBatchCommand Insert(string sql) => new(sql)
+        public NpgsqlBatchCommand Insert(string sql)
         {
-            Parameters =
-            {
-                new() { Value = _sessionIds.ToArray() },
-                new() { Value = _seqs.ToArray() },
-                new() { Value = _types.ToArray() },
-                new() { Value = _ts.ToArray() },
-                // Sent as text and stored as json: the payload's bytes are kept exactly as hashed.
-                new() { Value = _payloads.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                new() { Value = _hashes.ToArray() },
-                new() { Value = _receivedAt.ToArray() },
-            },
-        };
+            var command = new NpgsqlBatchCommand(sql);
+            AddParameters(command.Parameters);
+            return command;
+        }
+
+        /// <summary>The columns as parameters $1 to $7.</summary>
+        public void AddParameters(NpgsqlParameterCollection parameters)
+        {
+            parameters.Add(new() { Value = _sessionIds.ToArray() });
+            parameters.Add(new() { Value = _seqs.ToArray() });
+            parameters.Add(new() { Value = _types.ToArray() });
+            parameters.Add(new() { Value = _ts.ToArray() });
+            // Sent as text and stored as json: the payload's bytes are kept exactly as hashed.
+            parameters.Add(new() { Value = _payloads.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            parameters.Add(new() { Value = _hashes.ToArray() });
+            parameters.Add(new() { Value = _receivedAt.ToArray() });
+        }
     }
 }

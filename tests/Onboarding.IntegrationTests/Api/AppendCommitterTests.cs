@@ -108,7 +108,95 @@ public sealed class AppendCommitterTests(OnboardingApiFactory factory) : IAsyncD
         Assert.Equal(1, (await client.ReadOkAsync(sessions[1]))["last_seq"]!.GetValue<long>());
     }
 
+    [Fact]
+    public async Task TwoInstancesTakingTurnsOnASessionKeepOneGapFreeChain()
+    {
+        // Arrange: a second Api with a committer of its own, so each instance's known tip goes stale in turn.
+        await using var other = factory.WithSettings(("Onboarding:AppendCommitters", "1"), ("Onboarding:MaxAppendsPerCommit", "100"));
+        using var ways = new CommitWays(_api.Services);
+        using var otherWays = new CommitWays(other.Services);
+        var here = new SessionsClient(_api.CreateClient());
+        var there = new SessionsClient(other.CreateClient());
+        var session = await here.OpenAsync();
+
+        // Act: two appends here, two there, and so on; then both at once.
+        for (var i = 0; i < 8; i++)
+        {
+            using var response = await (i / 2 % 2 == 0 ? here : there).AppendAsync(session, Batch(Event("onboarding.step", new { n = i })));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        var together = await Task.WhenAll(Enumerable.Range(8, 20).Select(i =>
+            (i % 2 == 0 ? here : there).AppendAsync(session, Batch(Event("onboarding.step", new { n = i })))));
+
+        // Assert: each instance took both ways (known tip, and locked after the other moved it), and the chain holds.
+        Assert.All(together, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        Assert.True(ways.Committed("known_tips") > 0 && ways.Committed("locked") > 0, ways.ToString());
+        Assert.True(otherWays.Committed("known_tips") > 0 && otherWays.Committed("locked") > 0, otherWays.ToString());
+        // A stale tip is caught by its sequence number, not by the primary key refusing a whole statement.
+        Assert.DoesNotContain(factory.Logs.Entries, e => e.Contains("known chains were refused", StringComparison.Ordinal));
+        var read = await ReadRawAsync(here, session);
+        Assert.Contains("\"last_seq\":29,", read, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(0, 28), System.Text.Json.Nodes.JsonNode.Parse(read)!["events"]!.AsArray().Skip(1)
+            .Select(e => e!["payload"]!["n"]!.GetValue<int>()).Order());
+        Chain.AssertVerifies(read);
+    }
+
+    [Fact]
+    public async Task AKnownTipDoesNotOutliveAWriteTokenReplacedElsewhere()
+    {
+        // Arrange: a session opened with an Idempotency-Key, appended to twice, so its tip and token hash are known.
+        var client = new SessionsClient(_api.CreateClient());
+        var key = "open-" + Guid.NewGuid();
+        var first = await OpenWithKeyAsync(client, key);
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await client.AppendAsync(first, Batch(Event("onboarding.step", new { n = i })));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        // Act: the replayed open issues a new write token and revokes the first (not through the committer).
+        var second = await OpenWithKeyAsync(client, key);
+        using var withFirst = await client.AppendAsync(first, Batch(Event("onboarding.step", new { n = 2 })));
+        using var withSecond = await client.AppendAsync(second, Batch(Event("onboarding.step", new { n = 3 })));
+
+        // Assert
+        await AssertErrorAsync(withFirst, 401, "token_invalid");
+        Assert.Equal(HttpStatusCode.Accepted, withSecond.StatusCode);
+        var read = await ReadRawAsync(client, first);
+        Assert.Contains("\"last_seq\":4,", read, StringComparison.Ordinal);
+        Chain.AssertVerifies(read);
+    }
+
+    [Fact]
+    public async Task AKnownTipDoesNotOutliveTheSessionsExpiry()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var api = factory.WithSettings(("Onboarding:AppendCommitters", "1")).WithWebHostBuilder(builder =>
+            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(time)));
+        var client = new SessionsClient(api.CreateClient());
+        var session = await client.OpenAsync();
+        using (var known = await client.AppendAsync(session, Batch(Event("onboarding.step", new { n = 0 }))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, known.StatusCode);
+        }
+
+        time.Advance(TimeSpan.FromDays(31));
+        using var expired = await client.AppendAsync(session, Batch(Event("onboarding.step", new { n = 1 })));
+
+        await AssertErrorAsync(expired, 410, "session_expired");
+    }
+
     public async ValueTask DisposeAsync() => await _api.DisposeAsync();
+
+    private static async Task<OpenedSession> OpenWithKeyAsync(SessionsClient client, string idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/onboarding/sessions") { Content = System.Net.Http.Json.JsonContent.Create(new { project_hint = "rotated" }) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        using var response = await client.Http.SendAsync(request, Cancel);
+        var body = await ReadJsonAsync(response);
+        return new OpenedSession(body["session_id"]!.GetValue<string>(), body["view_url"]!.GetValue<string>(), body["expires_at"]!.GetValue<long>(), body["write_token"]!.GetValue<string>());
+    }
 
     private AppendCommitter Committer => _api.Services.GetRequiredService<AppendCommitter>();
 
@@ -217,6 +305,42 @@ public sealed class AppendCommitterTests(OnboardingApiFactory factory) : IAsyncD
             await transaction.DisposeAsync();
             await connection.DisposeAsync();
         }
+    }
+
+    /// <summary>Append requests one Api instance committed, by the way they went (its per_commit histogram).</summary>
+    private sealed class CommitWays : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _committed = new();
+
+        public CommitWays(IServiceProvider services)
+        {
+            var meters = services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "onboarding.appends.per_commit" && ReferenceEquals(instrument.Meter.Scope, meters))
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<int>((_, count, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "way")
+                    {
+                        _committed.AddOrUpdate((string)tag.Value!, count, (_, sum) => sum + count);
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public long Committed(string way) => _committed.GetValueOrDefault(way);
+
+        public override string ToString() => string.Join(", ", _committed.Select(w => $"{w.Key}: {w.Value}"));
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private sealed class Cleanup(Func<Task> cleanup) : IAsyncDisposable

@@ -270,6 +270,43 @@ public sealed class SessionsApiTests(OnboardingApiFactory factory)
     }
 
     [Fact]
+    public async Task AppendsAreLimitedPerAddressAndTheCountIsSharedBetweenInstances()
+    {
+        // Two Api instances, one Redis; the appends come from one address.
+        await using var here = factory.WithSettings(("RateLimits:AppendPerIp:Limit", "3"));
+        await using var there = factory.WithSettings(("RateLimits:AppendPerIp:Limit", "3"), ("Onboarding:MaxAppendsPerCommit", "99"));
+        var address = $"198.51.100.{Random.Shared.Next(1, 250)}";
+        SessionsClient From(HttpClient http)
+        {
+            http.DefaultRequestHeaders.Add(OnboardingApiFactory.ClientAddressHeader, address);
+            return new SessionsClient(http);
+        }
+
+        var (client, otherClient) = (From(here.CreateClient()), From(there.CreateClient()));
+        var session = await client.OpenAsync();
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var allowed = await client.AppendAsync(session, Batch(Event("onboarding.step", new { n = i })));
+            Assert.Equal(HttpStatusCode.Accepted, allowed.StatusCode);
+        }
+
+        using var limited = await client.AppendAsync(session, Batch(Event("onboarding.step", new { n = 3 })));
+        // The other instance judges by the shared count as it last heard it, and hears it with its first append: it
+        // refuses well before the three a count of its own would allow.
+        var answersThere = new List<HttpStatusCode>();
+        while (answersThere.Count < 3 && !answersThere.Contains(HttpStatusCode.TooManyRequests))
+        {
+            using var response = await otherClient.AppendAsync(session, Batch(Event("onboarding.step", new { n = 4 + answersThere.Count })));
+            answersThere.Add(response.StatusCode);
+        }
+
+        await AssertErrorAsync(limited, 429, "rate_limited");
+        Assert.True(limited.Headers.RetryAfter!.Delta > TimeSpan.Zero);
+        Assert.Contains(HttpStatusCode.TooManyRequests, answersThere);
+    }
+
+    [Fact]
     public async Task FiftyConcurrentAppendersLeaveAGapFreeChainThatVerifies()
     {
         var session = await _client.OpenAsync();
