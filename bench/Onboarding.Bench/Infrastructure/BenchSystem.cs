@@ -48,6 +48,13 @@ public sealed class BenchSystem : IAsyncDisposable
 
     public RunningService Service(string project) => App.Services.First(s => s.Project == project);
 
+    /// <summary>Writes every dirty page to disk now (a scenario's writes would otherwise meet a timed checkpoint later).</summary>
+    public async Task CheckpointAsync()
+    {
+        await using var command = Postgres.CreateCommand("CHECKPOINT");
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The last lines the services printed, for failure messages.</summary>
     public string RecentLog => _log.Text;
 
