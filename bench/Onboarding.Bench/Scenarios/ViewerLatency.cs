@@ -41,16 +41,17 @@ public sealed class ViewerLatency(BenchSystem system, BenchOptions options, Repo
     {
         foreach (var viewers in options.ViewerPages)
         {
-            var (ours, probe) = await ViewersAsync(viewers);
+            var (ours, probe, cpu) = await ViewersAsync(viewers);
             var raw = await PublishSubscribeAsync(viewers, options.ViewerAppends);
             var cases = $"{viewers} viewer{(viewers > 1 ? "s" : "")}";
             report.Add(new Result(Scenario, $"{cases}, p50", ours.P50, raw.P50, "ms", null, null, $"ours {ours.Summary()}"));
             report.Add(new Result(Scenario, $"{cases}, p99", ours.P99, raw.P99, "ms", "p99 ≤ 100 ms", ours.P99 <= 100,
                 $"raw pub/sub {raw.Summary()}; page → bench report round trip p50 {Samples.Ms(probe.P50)}"));
+            report.Note($"{Scenario}, {cases}, CPU (% of one core; Chromium counts as bench): {cpu}.");
         }
     }
 
-    private async Task<(Samples Latency, Samples Probe)> ViewersAsync(int viewers)
+    private async Task<(Samples Latency, Samples Probe, string Cpu)> ViewersAsync(int viewers)
     {
         var session = await system.Api.OpenSessionAsync();
         // seq → a countdown of the pages that have not shown it yet, and when each did.
@@ -79,6 +80,7 @@ public sealed class ViewerLatency(BenchSystem system, BenchOptions options, Repo
             await opened.All.WaitAsync(TimeSpan.FromSeconds(30));
 
             var latency = new Samples();
+            var usage = CpuUsage.Start();
             for (var seq = 2L; seq <= options.ViewerAppends + 2; seq++)
             {
                 var arrivals = expected.GetOrAdd(seq, _ => new Arrivals(viewers));
@@ -99,7 +101,8 @@ public sealed class ViewerLatency(BenchSystem system, BenchOptions options, Repo
                 }
             }
 
-            return (latency, await ProbeAsync(pages[0], expected));
+            var cpu = usage.Stop();
+            return (latency, await ProbeAsync(pages[0], expected), cpu);
         }
         finally
         {
