@@ -91,16 +91,21 @@ public sealed class ScrapeService(OnboardingDbContext db, Idempotency idempotenc
     /// <summary>The given session of this user, or the latest one when no id is given; null when there is none.</summary>
     public async Task<ScrapeSessionView?> StatusAsync(Workspace workspace, Guid? sessionId, CancellationToken cancellationToken)
     {
-        var sessions = db.ScrapeSessions.AsNoTracking().Where(s => s.UserId == workspace.UserId);
-        var session = sessionId is { } id
-            ? await sessions.SingleOrDefaultAsync(s => s.Id == id, cancellationToken)
-            : await sessions.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).FirstOrDefaultAsync(cancellationToken);
-        if (session is null)
+        // The session with its run's trace in one query: clients poll this every few seconds.
+        var sessions =
+            from s in db.ScrapeSessions.AsNoTracking()
+            where s.UserId == workspace.UserId
+            join j in db.Jobs on s.RunId equals j.Id into runs
+            from run in runs.DefaultIfEmpty()
+            select new { Session = s, run.TraceParent };
+        var found = sessionId is { } id
+            ? await sessions.SingleOrDefaultAsync(x => x.Session.Id == id, cancellationToken)
+            : await sessions.OrderByDescending(x => x.Session.CreatedAt).ThenByDescending(x => x.Session.Id).FirstOrDefaultAsync(cancellationToken);
+        if (found is not { Session: var session, TraceParent: var traceParent })
         {
             return null;
         }
 
-        var traceParent = await db.Jobs.Where(j => j.Id == session.RunId).Select(j => j.TraceParent).SingleOrDefaultAsync(cancellationToken);
         return new ScrapeSessionView(
             session.Id, session.Status, session.CompanyName, session.ErrorMessage, session.ErrorStep, session.Website, session.RunId,
             Job.TraceIdOf(traceParent),
