@@ -39,8 +39,8 @@ public sealed class AgentSessionOptions
 
     /// <summary>
     /// Loops that commit appends (see <c>AppendCommitter</c>), each on a connection of its own. One is best where a commit
-    /// reaches the disk quickly: fewer, larger commits (measure a deployment's own with the bench's
-    /// <c>--set Onboarding__AppendCommitters=N</c>). More may help where the disk is slow, so the next batch is written while one waits for its commit.
+    /// reaches the disk quickly: fewer, larger commits. More may help where the disk is slow, so the next batch is written
+    /// while one waits for its commit (measure with the bench's <c>--set Onboarding__AppendCommitters=N</c>).
     /// </summary>
     [Range(1, 16)]
     public int AppendCommitters { get; set; } = 1;

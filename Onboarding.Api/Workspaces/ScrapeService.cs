@@ -101,14 +101,15 @@ public sealed class ScrapeService(OnboardingDbContext db, Idempotency idempotenc
         var found = sessionId is { } id
             ? await sessions.SingleOrDefaultAsync(x => x.Session.Id == id, cancellationToken)
             : await sessions.OrderByDescending(x => x.Session.CreatedAt).ThenByDescending(x => x.Session.Id).FirstOrDefaultAsync(cancellationToken);
-        if (found is not { Session: var session, TraceParent: var traceParent })
+        if (found is null)
         {
             return null;
         }
 
+        var session = found.Session;
         return new ScrapeSessionView(
             session.Id, session.Status, session.CompanyName, session.ErrorMessage, session.ErrorStep, session.Website, session.RunId,
-            Job.TraceIdOf(traceParent),
+            Job.TraceIdOf(found.TraceParent),
             session.PagesFound, session.PagesFetched, Utc(session.CreatedAt), Utc(session.UpdatedAt), Utc(session.CompletedAt));
     }
 

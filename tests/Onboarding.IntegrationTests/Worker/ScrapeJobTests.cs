@@ -141,9 +141,10 @@ public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetim
         Assert.Equal("completed", session["status"]!.GetValue<string>());
         var run = await GetAsync(key, $"/api/runs/{started.RunId}");
         // Two attempts: the killed worker's and the survivor's (should there be more, the logs say why).
+        var survivorLines = survivorLog.Entries.Where(e => e.Contains(started.RunId, StringComparison.Ordinal));
         Assert.True(
             (run["run"]!["state"]!.GetValue<string>(), run["run"]!["attempts"]!.GetValue<int>()) == ("succeeded", 2),
-            $"{run.ToJsonString()}\n--- killed worker:\n{string.Join('\n', log)}\n--- survivor:\n{string.Join('\n', survivorLog.Entries.Where(e => e.Contains(started.RunId, StringComparison.Ordinal)))}");
+            $"{run.ToJsonString()}\n--- killed worker:\n{string.Join('\n', log)}\n--- survivor:\n{string.Join('\n', survivorLines)}");
         // Only the survivor's attempt wrote steps: the killed one never committed its step.
         Assert.All(run["steps"]!.AsArray(), step => Assert.Equal(2, step!["attempt"]!.GetValue<int>()));
     }
