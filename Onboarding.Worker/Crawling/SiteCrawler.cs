@@ -46,15 +46,21 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
         return new OpenedSite(home.Page.Url, robots, home);
     }
 
-    public async Task<CrawledSite> CrawlAsync(OpenedSite site, Func<CrawlProgress, CancellationToken, ValueTask>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps <see cref="CrawlerOptions.Concurrency"/> fetches going, starting the most telling link known as soon as one
+    /// ends (links found on a page join the choice at once), and reports the counts after each page without waiting.
+    /// </summary>
+    public async Task<CrawledSite> CrawlAsync(OpenedSite site, Action<CrawlProgress>? progress, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.CrawlTimeout);
 
-        var pages = new List<ReadPage> { site.HomePage };
+        var pages = new List<(ReadPage Page, int Taken)> { (site.HomePage, 0) };
         var seen = new HashSet<Uri> { site.Home, PageReader.Canonical(site.HomePage.Page.Url) };
         var frontier = new List<(PageLink Link, int Depth)>();
+        var fetching = new Dictionary<Task<ReadPage?>, (PageLink Link, int Depth, int Taken)>();
         var found = 0;
+        var taken = 0;
         void Discover(ReadPage page, int depth)
         {
             foreach (var link in page.Links)
@@ -62,50 +68,48 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
                 if (PageReader.SameSite(link.Url, site.Home) && seen.Add(link.Url))
                 {
                     found++;
-                    frontier.Add((link, depth));
+                    if (site.Robots.IsAllowed(link.Url))
+                    {
+                        frontier.Add((link, depth));
+                    }
                 }
             }
         }
 
         Discover(site.HomePage, 1);
-        await Report(progress, found, pages.Count, cancellationToken);
-
-        while (pages.Count < _options.MaxPages && frontier.Count > 0 && !deadline.IsCancellationRequested)
+        progress?.Invoke(new CrawlProgress(found, pages.Count));
+        while (true)
         {
-            // Take the most telling links first, the shallowest among equals.
-            var batch = frontier
-                .OrderByDescending(f => LinkRanking.Score(f.Link) - f.Depth)
-                .Where(f => site.Robots.IsAllowed(f.Link.Url))
-                .Take(Math.Min(_options.Concurrency, _options.MaxPages - pages.Count))
-                .ToList();
-            frontier.RemoveAll(f => batch.Contains(f) || !site.Robots.IsAllowed(f.Link.Url));
-            if (batch.Count == 0)
+            while (fetching.Count < _options.Concurrency && pages.Count + fetching.Count < _options.MaxPages
+                && frontier.Count > 0 && !deadline.IsCancellationRequested)
+            {
+                // The most telling link first, the shallowest among equals.
+                var next = frontier.MaxBy(f => LinkRanking.Score(f.Link) - f.Depth);
+                frontier.Remove(next);
+                fetching.Add(TryFetchAsync(next.Link.Url, site.Robots, deadline.Token), (next.Link, next.Depth, ++taken));
+            }
+
+            if (fetching.Count == 0)
             {
                 break;
             }
 
-            var fetched = await Task.WhenAll(batch.Select(f => TryFetchAsync(f.Link.Url, site.Robots, deadline.Token)));
-            foreach (var (page, taken) in fetched.Zip(batch))
+            var done = await Task.WhenAny(fetching.Keys);
+            fetching.Remove(done, out var link);
+            var page = await done;
+            // A redirect may land on a page already taken.
+            if (page is not null && (page.Page.Url == link.Link.Url || seen.Add(page.Page.Url)))
             {
-                // A redirect may land on a page already taken.
-                if (page is null || (page.Page.Url != taken.Link.Url && !seen.Add(page.Page.Url)))
-                {
-                    continue;
-                }
-
-                pages.Add(page);
-                Discover(page, taken.Depth + 1);
+                pages.Add((page, link.Taken));
+                Discover(page, link.Depth + 1);
+                progress?.Invoke(new CrawlProgress(found, pages.Count));
             }
-
-            await Report(progress, found, pages.Count, cancellationToken);
         }
 
         logger.LogInformation("Crawled {Pages} pages of {Site} ({Found} links found)", pages.Count, site.Home, found);
-        return new CrawledSite(site.Home, pages.Take(_options.MaxPages).Select(p => p.Page).ToList());
+        // In the order the links were chosen, not the order the fetches happened to end.
+        return new CrawledSite(site.Home, pages.OrderBy(p => p.Taken).Select(p => p.Page.Page).ToList());
     }
-
-    private static ValueTask Report(Func<CrawlProgress, CancellationToken, ValueTask>? progress, int found, int fetched, CancellationToken cancellationToken) =>
-        progress?.Invoke(new CrawlProgress(found, fetched), cancellationToken) ?? ValueTask.CompletedTask;
 
     /// <summary>A page other than the home page: any failure skips it.</summary>
     private async Task<ReadPage?> TryFetchAsync(Uri url, RobotsTxt robots, CancellationToken cancellationToken)

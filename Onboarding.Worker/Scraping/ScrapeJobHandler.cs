@@ -11,7 +11,7 @@ namespace Onboarding.Worker.Scraping;
 /// Seed 000's onboarding scrape: moves the session through its statuses while the pipeline runs, then writes the
 /// three contexts to the user's profile and completes the session in one transaction.
 /// </summary>
-public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time) : IJobHandler
+public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time, ILogger<ScrapeJobHandler> logger) : IJobHandler
 {
     public string Kind => JobKinds.Scrape;
 
@@ -19,8 +19,9 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time) :
     {
         var sessionId = job.Lease.SessionId ?? throw new JobFailedException("The scrape has no onboarding session.", permanent: true);
         var website = new Uri(JobPayload.Read<ScrapePayload>(job.Lease.Payload).Website);
-        using var progress = new SessionProgress(job, sessionId, time);
+        await using var progress = new SessionProgress(job, sessionId, time, logger, cancellationToken);
         var (site, context) = await pipeline.RunAsync(website, progress, cancellationToken);
+        await progress.FlushAsync();
 
         using var span = RunTelemetry.Source.StartActivity("write_profile")?.SetTag(RunTimeline.DetailTag, context.Company.Name);
         await job.CompleteAsync(async (db, ct) =>
@@ -51,41 +52,83 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time) :
             .SetProperty(x => x.UpdatedAt, now), cancellationToken);
     }
 
-    /// <summary>Writes each status and the page counts to the session as they change, so status readers see the run move.</summary>
-    private sealed class SessionProgress(JobContext job, Guid sessionId, TimeProvider time) : IPipelineProgress, IDisposable
+    /// <summary>
+    /// Writes the session's status and page counts as the run moves, in the background and newest last: the pipeline
+    /// never waits for them (status readers see each change a write later), and a burst of changes costs one write.
+    /// Each write is fenced like every write of the run, so none lands after the run's result.
+    /// </summary>
+    private sealed class SessionProgress(JobContext job, Guid sessionId, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+        : IPipelineProgress, IAsyncDisposable
     {
-        // The crawler reports from parallel fetches; writes go one at a time, newest counts last.
-        private readonly SemaphoreSlim _writing = new(1, 1);
-        private CrawlProgress _written;
+        private readonly Lock _lock = new();
+        private (string? Status, CrawlProgress Pages) _wanted;
+        private (string? Status, CrawlProgress Pages) _written;
+        private Task _writer = Task.CompletedTask;
+        private bool _writing;
 
-        public Task EnterAsync(string status, CancellationToken cancellationToken) =>
-            job.WriteAsync((db, ct) => db.ScrapeSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.Status, status)
-                .SetProperty(x => x.UpdatedAt, time.GetUtcNow()), ct), cancellationToken);
+        public void Enter(string status) => Want(status, null);
 
-        public async Task PagesAsync(CrawlProgress progress, CancellationToken cancellationToken)
+        public void Pages(CrawlProgress progress) => Want(null, progress);
+
+        /// <summary>Waits for the last change to be written (or given up on).</summary>
+        public Task FlushAsync()
         {
-            await _writing.WaitAsync(cancellationToken);
-            try
+            lock (_lock)
             {
-                if (progress.PagesFound <= _written.PagesFound && progress.PagesFetched <= _written.PagesFetched)
-                {
-                    return;
-                }
-
-                _written = new CrawlProgress(Math.Max(progress.PagesFound, _written.PagesFound), Math.Max(progress.PagesFetched, _written.PagesFetched));
-                var (found, fetched) = (_written.PagesFound, _written.PagesFetched);
-                await job.WriteAsync((db, ct) => db.ScrapeSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(s => s
-                    .SetProperty(x => x.PagesFound, found)
-                    .SetProperty(x => x.PagesFetched, fetched)
-                    .SetProperty(x => x.UpdatedAt, time.GetUtcNow()), ct), cancellationToken);
-            }
-            finally
-            {
-                _writing.Release();
+                return _writer;
             }
         }
 
-        public void Dispose() => _writing.Dispose();
+        public async ValueTask DisposeAsync() => await FlushAsync();
+
+        private void Want(string? status, CrawlProgress? pages)
+        {
+            lock (_lock)
+            {
+                _wanted = (status ?? _wanted.Status, pages ?? _wanted.Pages);
+                if (!_writing)
+                {
+                    _writing = true;
+                    _writer = Task.Run(WriteAsync);
+                }
+            }
+        }
+
+        private async Task WriteAsync()
+        {
+            while (true)
+            {
+                (string? Status, CrawlProgress Pages) next;
+                lock (_lock)
+                {
+                    if (_wanted == _written)
+                    {
+                        _writing = false;
+                        return;
+                    }
+
+                    next = _wanted;
+                }
+
+                try
+                {
+                    await job.WriteAsync((db, ct) => db.ScrapeSessions.Where(s => s.Id == sessionId).ExecuteUpdateAsync(s => s
+                        .SetProperty(x => x.Status, x => next.Status ?? x.Status)
+                        .SetProperty(x => x.PagesFound, next.Pages.PagesFound)
+                        .SetProperty(x => x.PagesFetched, next.Pages.PagesFetched)
+                        .SetProperty(x => x.UpdatedAt, time.GetUtcNow()), ct), cancellationToken);
+                }
+                catch (Exception e)
+                {
+                    // Progress is for watchers: the run goes on, and its next write (or its result) says where it is.
+                    logger.LogWarning(e, "Progress of run {RunId} not written ({Status}, {Pages} pages)", job.RunId, next.Status, next.Pages.PagesFetched);
+                }
+
+                lock (_lock)
+                {
+                    _written = next;
+                }
+            }
+        }
     }
 }

@@ -6,12 +6,12 @@ using Onboarding.Worker.Jobs;
 
 namespace Onboarding.Worker.Scraping;
 
-/// <summary>What a run reports while the pipeline works: each status it enters, and the crawl's page counts.</summary>
+/// <summary>What a run reports while the pipeline works, without waiting: each status it enters, and the crawl's page counts.</summary>
 public interface IPipelineProgress
 {
-    Task EnterAsync(string status, CancellationToken cancellationToken);
+    void Enter(string status);
 
-    Task PagesAsync(CrawlProgress progress, CancellationToken cancellationToken);
+    void Pages(CrawlProgress progress);
 }
 
 /// <summary>
@@ -23,22 +23,16 @@ public sealed class SitePipeline(SiteCrawler crawler, IContextGenerator generato
 {
     public async Task<(CrawledSite Site, GeneratedContext Context)> RunAsync(Uri website, IPipelineProgress? progress, CancellationToken cancellationToken)
     {
-        await EnterAsync(progress, ScrapeStatus.LookingUp, cancellationToken);
+        progress?.Enter(ScrapeStatus.LookingUp);
         var opened = await StepAsync(ScrapeStatus.LookingUp, website.Host, () => crawler.OpenAsync(website, cancellationToken));
 
-        await EnterAsync(progress, ScrapeStatus.GatheringInfo, cancellationToken);
-        var site = await StepAsync(ScrapeStatus.GatheringInfo, website.Host, () => crawler.CrawlAsync(
-            opened,
-            progress is null ? null : (counts, ct) => new ValueTask(progress.PagesAsync(counts, ct)),
-            cancellationToken));
+        progress?.Enter(ScrapeStatus.GatheringInfo);
+        var site = await StepAsync(ScrapeStatus.GatheringInfo, website.Host, () => crawler.CrawlAsync(opened, progress is null ? null : progress.Pages, cancellationToken));
 
-        await EnterAsync(progress, ScrapeStatus.GeneratingContext, cancellationToken);
+        progress?.Enter(ScrapeStatus.GeneratingContext);
         var context = await StepAsync(ScrapeStatus.GeneratingContext, $"{site.Pages.Count} pages", () => generator.GenerateAsync(site, cancellationToken));
         return (site, context);
     }
-
-    private static Task EnterAsync(IPipelineProgress? progress, string status, CancellationToken cancellationToken) =>
-        progress?.EnterAsync(status, cancellationToken) ?? Task.CompletedTask;
 
     private static async Task<T> StepAsync<T>(string name, string detail, Func<Task<T>> step)
     {

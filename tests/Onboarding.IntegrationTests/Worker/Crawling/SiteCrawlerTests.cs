@@ -24,7 +24,7 @@ public sealed class SiteCrawlerTests : IAsyncLifetime
         var progress = new List<CrawlProgress>();
 
         var opened = await crawler.OpenAsync(_site.BaseUrl, Cancel);
-        var site = await crawler.CrawlAsync(opened, (p, _) => { progress.Add(p); return ValueTask.CompletedTask; }, Cancel);
+        var site = await crawler.CrawlAsync(opened, progress.Add, Cancel);
 
         Assert.Equal(10, site.Pages.Count);
         Assert.Equal(_site.BaseUrl, site.Pages[0].Url);
