@@ -53,6 +53,12 @@ public sealed record BenchOptions(bool Smoke, string OutputDirectory, IReadOnlyS
 
     public int CrawlRuns => Smoke ? 3 : 20;
 
+    /// <summary>
+    /// Scrapes back to back before the measured ones, until the code of a run (called ten times a run, not thousands of
+    /// times a second like an append's) has been recompiled at the runtime's final tier, as curl's is from the start.
+    /// </summary>
+    public TimeSpan CrawlWarmUp => Smoke ? TimeSpan.Zero : TimeSpan.FromSeconds(20);
+
     public int QueueJobs => Smoke ? 200 : 10_000;
 
     public int[] QueueWorkers => Smoke ? [1] : [1, 2, 3];

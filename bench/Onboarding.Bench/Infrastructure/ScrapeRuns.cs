@@ -96,7 +96,10 @@ public sealed class ScrapeRuns(BenchSystem system) : IAsyncDisposable
             _arrived.Writer.TryWrite(timestamp);
         }
 
-        /// <summary>Waits for an announcement not yet waited for, or at most <paramref name="fallback"/> (pub/sub may drop one).</summary>
+        /// <summary>
+        /// Waits for an announcement not yet waited for, or at most <paramref name="fallback"/> (pub/sub may drop one);
+        /// those that came meanwhile are taken with it, as a live view reads once for a burst of changes.
+        /// </summary>
         public async Task NextAsync(TimeSpan fallback, CancellationToken cancellationToken)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -104,6 +107,9 @@ public sealed class ScrapeRuns(BenchSystem system) : IAsyncDisposable
             try
             {
                 await _arrived.Reader.ReadAsync(timeout.Token);
+                while (_arrived.Reader.TryRead(out _))
+                {
+                }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -20,14 +20,24 @@ public sealed class Crawl(BenchSystem system, BenchOptions options, Report repor
         system.Site.Requests.Clear();
         await scrapes.RunAsync(workspace, system.Site.BaseUrl);
         var pages = system.Site.Requests.Where(path => path != "/robots.txt").Distinct().Select(path => new Uri(system.Site.BaseUrl, path)).ToList();
+        var warming = Stopwatch.StartNew();
+        while (warming.Elapsed < options.CrawlWarmUp)
+        {
+            await scrapes.RunAsync(workspace, system.Site.BaseUrl);
+        }
+
+        await CpuUsage.SettleAsync(options.Settle);
 
         var ours = new Samples();
         ScrapeTiming? last = null;
+        var usage = CpuUsage.Start();
         for (var i = 0; i < options.CrawlRuns; i++)
         {
             last = await scrapes.RunAsync(workspace, system.Site.BaseUrl);
             ours.Add(last.TotalMs);
         }
+
+        var cpu = usage.Stop();
 
         var curl = new Samples();
         for (var i = 0; i <= options.CrawlRuns; i++)
@@ -42,6 +52,7 @@ public sealed class Crawl(BenchSystem system, BenchOptions options, Report repor
         var ratio = ours.P50 / curl.P50;
         report.Add(new Result(Scenario, $"{pages.Count} pages, start → completed (p50)", ours.P50, curl.P50, "ms", "≤ 1.2× curl", ratio <= 1.2,
             $"ours {ours.Summary()}; curl {curl.Summary()}"));
+        report.Note($"{Scenario}, {options.CrawlRuns} runs one after another (the fixture site is served by the bench), CPU (% of one core): {cpu}.");
         report.Note($"{Scenario}: where one run's time went (its timeline, as GET /api/runs/{{runId}} shows it): {await TimelineAsync(last!)}");
     }
 
