@@ -38,7 +38,7 @@ public static class AccountApi
         user.Get(ApiKeyClaims.KeyId));
 
     public static async Task<Results<Ok<RotatedKeyResponse>, JsonHttpResult<ApiError>>> RotateKey(
-        ClaimsPrincipal user, OnboardingDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        ClaimsPrincipal user, OnboardingDbContext db, ApiKeyCache keys, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var keyId = user.Get(ApiKeyClaims.KeyId);
@@ -65,6 +65,7 @@ public static class AccountApi
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await keys.RevokedAsync(keyId);
         return TypedResults.Ok(new RotatedKeyResponse(issued.Key, key.Id, key.Prefix));
     }
 }

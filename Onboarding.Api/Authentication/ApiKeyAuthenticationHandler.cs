@@ -28,7 +28,7 @@ public static class ApiKeyClaims
 /// a well-formed one is looked up by its SHA-256 and must not be revoked.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, OnboardingDbContext db)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, OnboardingDbContext db, ApiKeyCache keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -46,12 +46,12 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var hash = ApiKeys.Hash(presented);
-        var key = await (
+        var key = await keys.GetAsync(hash, () => (
             from k in db.ApiKeys
             join o in db.Orgs on k.OrgId equals o.Id
             join u in db.Users on k.UserId equals u.Id
             where k.Hash == hash && k.RevokedAt == null
-            select new { KeyId = k.Id, OrgId = o.Id, o.Slug, UserId = u.Id, u.Email }).SingleOrDefaultAsync(Context.RequestAborted);
+            select new ApiKeyOwner(k.Id, o.Id, o.Slug, u.Id, u.Email)).SingleOrDefaultAsync(Context.RequestAborted));
         if (key is null)
         {
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
@@ -60,7 +60,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var identity = new ClaimsIdentity(
             [
                 new Claim(ApiKeyClaims.OrgId, key.OrgId),
-                new Claim(ApiKeyClaims.OrgSlug, key.Slug),
+                new Claim(ApiKeyClaims.OrgSlug, key.OrgSlug),
                 new Claim(ApiKeyClaims.UserId, key.UserId),
                 new Claim(ApiKeyClaims.Email, key.Email),
                 new Claim(ApiKeyClaims.KeyId, key.KeyId),

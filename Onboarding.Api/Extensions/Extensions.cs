@@ -54,6 +54,8 @@ public static class Extensions
         builder.Services.AddScoped<ContextService>();
         builder.AddInterviews();
 
+        builder.Services.AddSingleton<ApiKeyCache>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ApiKeyCache>());
         builder.Services.AddAuthentication(ApiKeyClaims.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyClaims.Scheme, null);
         builder.Services.AddAuthorization();
