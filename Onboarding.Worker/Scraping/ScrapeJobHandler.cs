@@ -20,6 +20,9 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time, I
         var sessionId = job.Lease.SessionId ?? throw new JobFailedException("The scrape has no onboarding session.", permanent: true);
         var website = new Uri(JobPayload.Read<ScrapePayload>(job.Lease.Payload).Website);
         await using var progress = new SessionProgress(job, sessionId, time, logger, cancellationToken);
+        // The first status is committed before any work, so watchers learn at once that the run was picked up.
+        progress.Enter(ScrapeStatus.LookingUp);
+        await progress.FlushAsync();
         var (site, context) = await pipeline.RunAsync(website, progress, cancellationToken);
         await progress.FlushAsync();
 
@@ -117,6 +120,10 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time, I
                         .SetProperty(x => x.PagesFound, next.Pages.PagesFound)
                         .SetProperty(x => x.PagesFetched, next.Pages.PagesFetched)
                         .SetProperty(x => x.UpdatedAt, time.GetUtcNow()), ct), cancellationToken);
+                }
+                catch (Exception e) when (e is OperationCanceledException or LeaseLostException)
+                {
+                    // The run is stopping, or is another worker's now; how it ended is written (or logged) by the runner.
                 }
                 catch (Exception e)
                 {
