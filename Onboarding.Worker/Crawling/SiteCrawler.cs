@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -233,20 +234,30 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
     private async Task<byte[]> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[_options.MaxPageBytes];
-        var length = 0;
-        while (length < buffer.Length)
+        // Grown as the body arrives: pages are tens of kilobytes, and a buffer the size of the cap for each one kept
+        // the garbage collector busy.
+        var cap = _options.MaxPageBytes;
+        using var body = new MemoryStream((int)Math.Min(Math.Max(content.Headers.ContentLength ?? 0, 16 * 1024), cap));
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
-            if (read == 0)
+            while (body.Length < cap)
             {
-                break;
-            }
+                var read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, cap - body.Length)), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
 
-            length += read;
+                body.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        return buffer[..length];
+        return body.ToArray();
     }
 
     private async Task<RobotsTxt> RobotsAsync(Uri website, CancellationToken cancellationToken)
