@@ -24,6 +24,7 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time, I
         progress.Enter(ScrapeStatus.LookingUp);
         await progress.FlushAsync();
         var (site, context) = await pipeline.RunAsync(website, progress, cancellationToken);
+        // The result after the last status, rather than racing it for the job's row.
         await progress.FlushAsync();
 
         using var span = RunTelemetry.Source.StartActivity("write_profile")?.SetTag(RunTimeline.DetailTag, context.Company.Name);
