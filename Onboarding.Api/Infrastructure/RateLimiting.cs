@@ -133,7 +133,16 @@ public sealed class RateLimiter : IDisposable
 
         try
         {
-            var (count, left) = await IncrementAsync(RedisKeyFor(policy, key), limit).WaitAsync(AnswerBudget);
+            var answer = EvaluateAsync(RedisKeyFor(policy, key), limit, hits: 1);
+            // Judged by whether Redis has answered, not by which continuation runs first: when the process is short of
+            // CPU, the budget's timer can be served before an answer that came in time.
+            await Task.WhenAny(answer, Task.Delay(AnswerBudget));
+            if (!answer.IsCompleted)
+            {
+                throw new TimeoutException($"Redis did not answer within {AnswerBudget.TotalMilliseconds:0} ms.");
+            }
+
+            var (count, left) = Parse(await answer);
             return count <= limit.Limit ? RateDecision.Allow : new RateDecision(false, left);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
@@ -233,10 +242,15 @@ public sealed class RateLimiter : IDisposable
     }
 
     /// <summary>Runs the script: the key's count in this window, this hit included, and the time the window has left.</summary>
-    private async Task<(long Count, TimeSpan Left)> IncrementAsync(string redisKey, RateLimit limit, long hits = 1)
+    private async Task<(long Count, TimeSpan Left)> IncrementAsync(string redisKey, RateLimit limit, long hits) =>
+        Parse(await EvaluateAsync(redisKey, limit, hits));
+
+    private Task<RedisResult> EvaluateAsync(string redisKey, RateLimit limit, long hits) =>
+        _redis.GetDatabase().ScriptEvaluateAsync(Script, [new RedisKey(redisKey)], [(long)limit.Window.TotalMilliseconds, hits]);
+
+    private static (long Count, TimeSpan Left) Parse(RedisResult answer)
     {
-        var result = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(
-            Script, [new RedisKey(redisKey)], [(long)limit.Window.TotalMilliseconds, hits]))!;
+        var result = (RedisResult[])answer!;
         return ((long)result[0], TimeSpan.FromMilliseconds((long)result[1]));
     }
 
