@@ -1,3 +1,4 @@
+using System.Net;
 using Onboarding.Reliability.Tests.Infrastructure;
 using Onboarding.Testing;
 
@@ -114,12 +115,15 @@ public sealed class CrashTests(ScaledSystem system)
         var (traffic, running) = await AppendTraffic.StartAsync(system, agents: 8, TimeSpan.FromSeconds(8));
         await Task.Delay(TimeSpan.FromSeconds(2), Cancel);
         await system.PauseRedisAsync(TimeSpan.FromSeconds(3));
+        // A limit that fails closed gives the silent Redis half a second, then refuses: not held until the pause ends.
+        using var lookup = await system.Clients[0].Http.GetAsync("/onboarding/lookup?domain=acme.example", Cancel);
         await running;
 
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lookup.StatusCode);
         var ledger = await traffic.AssertNothingLostAsync();
         Assert.Equal(ledger.Attempts, traffic.Count("202"));
         await system.AssertRecoveredAsync();
-        Outcomes.Record($"Redis paused (CLIENT PAUSE 3000 ALL) under load: {ledger}.");
+        Outcomes.Record($"Redis paused (CLIENT PAUSE 3000 ALL) under load: {ledger}; a domain lookup meanwhile (its limit fails closed) answered {(int)lookup.StatusCode}.");
     }
 
     /// <summary>Each Api instance takes an append again, on a fresh session.</summary>

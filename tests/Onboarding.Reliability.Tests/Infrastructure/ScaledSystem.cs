@@ -135,8 +135,10 @@ public sealed class ScaledSystem : IAsyncLifetime
     {
         var options = ConfigurationOptions.Parse(App.RedisConnectionString);
         options.AllowAdmin = true;
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+        var redis = await ConnectionMultiplexer.ConnectAsync(options);
         await redis.GetServers()[0].ExecuteAsync("CLIENT", "PAUSE", (long)duration.TotalMilliseconds, "ALL");
+        // Closing this connection at once ended the pause (StackExchange.Redis 3.4, Redis 7.0): keep it until the pause is over.
+        _ = Task.Delay(duration + TimeSpan.FromSeconds(1)).ContinueWith(_ => redis.Dispose(), TaskScheduler.Default);
     }
 
     /// <summary>Cuts every connection the services hold to Postgres, as a failover or an operator would.</summary>
