@@ -96,13 +96,13 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
             }
 
             var done = await Task.WhenAny(fetching.Keys);
-            fetching.Remove(done, out var link);
+            fetching.Remove(done, out var chosen);
             var page = await done;
             // A redirect may land on a page already taken.
-            if (page is not null && (page.Page.Url == link.Link.Url || seen.Add(page.Page.Url)))
+            if (page is not null && (page.Page.Url == chosen.Link.Url || seen.Add(page.Page.Url)))
             {
-                pages.Add((page, link.Taken));
-                Discover(page, link.Depth + 1);
+                pages.Add((page, chosen.Taken));
+                Discover(page, chosen.Depth + 1);
                 progress?.Invoke(new CrawlProgress(found, pages.Count));
             }
         }
