@@ -84,7 +84,9 @@ public sealed class RedisServer : IAsyncDisposable
                 await connection.GetDatabase().PingAsync();
                 return;
             }
-            catch (RedisConnectionException) when (!deadline.IsCancellationRequested)
+            // Not up yet, or up and still reading its append-only file back ("LOADING …"): ask again.
+            catch (Exception e) when ((e is RedisConnectionException || e.Message.StartsWith("LOADING", StringComparison.Ordinal) && e is RedisServerException)
+                && !deadline.IsCancellationRequested)
             {
                 await Task.Delay(100, deadline.Token);
             }
