@@ -28,8 +28,10 @@ public sealed class ApiKeyCache(IConnectionMultiplexer redis, TimeProvider time,
     private long _generation;
     private volatile bool _subscribed;
 
+    private readonly ISubscriber _subscriber = redis.GetSubscriber();
+
     // Trusted only while evictions can arrive.
-    private bool Listening => _subscribed && redis.GetSubscriber().IsConnected(Revocations);
+    private bool Listening => _subscribed && _subscriber.IsConnected(Revocations);
 
     /// <summary>The owner of the key with this hash, remembered or looked up.</summary>
     public async Task<ApiKeyOwner?> GetAsync(byte[] hash, Func<Task<ApiKeyOwner?>> lookup)
@@ -61,7 +63,7 @@ public sealed class ApiKeyCache(IConnectionMultiplexer redis, TimeProvider time,
         Evict(keyId);
         try
         {
-            await redis.GetSubscriber().PublishAsync(Revocations, keyId);
+            await _subscriber.PublishAsync(Revocations, keyId);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -93,7 +95,7 @@ public sealed class ApiKeyCache(IConnectionMultiplexer redis, TimeProvider time,
         try
         {
             // Once subscribed, the client re-establishes the subscription by itself after a lost connection.
-            await redis.GetSubscriber().SubscribeAsync(Revocations, (_, keyId) => Evict(keyId.ToString()));
+            await _subscriber.SubscribeAsync(Revocations, (_, keyId) => Evict(keyId.ToString()));
             _subscribed = true;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)

@@ -134,12 +134,13 @@ public sealed class RateLimiter : IDisposable
         try
         {
             var answer = EvaluateAsync(RedisKeyFor(policy, key), limit, hits: 1);
-            // Judged by whether Redis has answered, not by which continuation runs first: when the process is short of
-            // CPU, the budget's timer can be served before an answer that came in time.
-            await Task.WhenAny(answer, Task.Delay(AnswerBudget));
-            if (!answer.IsCompleted)
+            try
             {
-                throw new TimeoutException($"Redis did not answer within {AnswerBudget.TotalMilliseconds:0} ms.");
+                await answer.WaitAsync(AnswerBudget);
+            }
+            catch (TimeoutException) when (answer.IsCompleted)
+            {
+                // When the process is short of CPU, the budget's timer can be served before an answer that came in time.
             }
 
             var (count, left) = Parse(await answer);

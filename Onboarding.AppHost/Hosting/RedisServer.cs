@@ -85,11 +85,13 @@ public sealed class RedisServer : IAsyncDisposable
                 return;
             }
             // Not up yet, or up and still reading its append-only file back ("LOADING …"): ask again.
-            catch (Exception e) when ((e is RedisConnectionException || e.Message.StartsWith("LOADING", StringComparison.Ordinal) && e is RedisServerException)
-                && !deadline.IsCancellationRequested)
+            catch (Exception e) when (NotReadyYet(e) && !deadline.IsCancellationRequested)
             {
                 await Task.Delay(100, deadline.Token);
             }
         }
     }
+
+    private static bool NotReadyYet(Exception e) =>
+        e is RedisConnectionException || (e is RedisServerException && e.Message.StartsWith("LOADING", StringComparison.Ordinal));
 }
