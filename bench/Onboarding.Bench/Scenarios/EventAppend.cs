@@ -7,6 +7,8 @@ namespace Onboarding.Bench.Scenarios;
 /// Scenario 1: appends (POST → committed → 202), one event per request, each client writing to a session of its
 /// own, at 1, 16 and 64 concurrent clients; beside pgbench inserting the same row into a copy of
 /// <c>session_events</c> at the same concurrency. Then an open-loop run at half the peak rate for its latency.
+/// At each concurrency the Api's floor is noted too: a request it answers without any work, to show how much of an
+/// append's cost is HTTP itself.
 /// </summary>
 public sealed class EventAppend(BenchSystem system, BenchOptions options, Report report)
 {
@@ -38,6 +40,8 @@ public sealed class EventAppend(BenchSystem system, BenchOptions options, Report
             await CpuUsage.SettleAsync(options.Settle);
             var ours = await ClosedLoopAsync(clients);
             await CpuUsage.SettleAsync(options.Settle);
+            var floor = await FloorAsync(clients);
+            await CpuUsage.SettleAsync(options.Settle);
             var raw = await Pgbench.RunAsync(system, RawInsert, clients, ["-T", Seconds(options.Window)]);
             RecordPeak(ours.Rate);
             var ratio = ours.Rate / raw.Tps;
@@ -48,6 +52,8 @@ public sealed class EventAppend(BenchSystem system, BenchOptions options, Report
                 ratio >= 0.5 && (!grouped || ratio >= 1.0),
                 $"ours {ours.Latency.Summary()}{Failures(ours)}; raw p50 {Samples.Ms(raw.Latency.P50)}, p99 {Samples.Ms(raw.Latency.P99)}"));
             report.Note($"{Scenario}, {clients} clients, CPU (% of one core) — ours: {ours.Cpu}; raw: {raw.Cpu}.");
+            report.Note($"{Scenario}, {clients} clients, the Api's floor (GET /alive, answered without any work, on as many connections): "
+                + $"{floor.Rate:N0}/s, {floor.Latency.Summary()}; CPU: {floor.Cpu}.");
         }
 
         await CpuUsage.SettleAsync(options.Settle);
@@ -59,7 +65,15 @@ public sealed class EventAppend(BenchSystem system, BenchOptions options, Report
     }
 
     /// <summary>The closed-loop load at a concurrency, each client on a connection of its own; also used by the memory scenario.</summary>
-    public async Task<LoadResult> ClosedLoopAsync(int clients)
+    public Task<LoadResult> ClosedLoopAsync(int clients) => ClosedLoopAsync(clients, client => _requests[client], Accepted);
+
+    private Task<LoadResult> FloorAsync(int clients)
+    {
+        var alive = LeanHttpConnection.Request("GET", system.Api.BaseAddress, "/alive", null);
+        return ClosedLoopAsync(clients, _ => alive, status => status == StatusCodes.Status200OK);
+    }
+
+    private async Task<LoadResult> ClosedLoopAsync(int clients, Func<int, byte[]> request, Func<int, bool> success)
     {
         var connections = new List<LeanHttpConnection>();
         try
@@ -70,7 +84,7 @@ public sealed class EventAppend(BenchSystem system, BenchOptions options, Report
             }
 
             return await Load.ClosedLoopAsync(clients, options.Warmup, options.Window,
-                async (client, ct) => Accepted(await connections[client].SendAsync(_requests[client], ct)));
+                async (client, ct) => success(await connections[client].SendAsync(request(client), ct)));
         }
         finally
         {
