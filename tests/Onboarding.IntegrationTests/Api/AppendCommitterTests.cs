@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +35,7 @@ public sealed class AppendCommitterTests(OnboardingApiFactory factory) : IAsyncD
             .Concat([client.AppendAsync(sessions[0], Batch(Event("onboarding.step", new { n = 8 }), Event("onboarding.step", new { n = 9 })))])
             .Concat([client.AppendAsync(sessions[0], Batch(Event("onboarding.step", new { n = 10 })))])
             .ToList();
-        await WaitUntilAsync(() => Committer.Waiting == appends.Count, "the appends to queue");
+        await Eventually.TrueAsync(() => Committer.Waiting == appends.Count, Patience, "the appends to queue");
         await held.ReleaseAsync();
         var responses = await Task.WhenAll(appends);
 
@@ -67,7 +66,7 @@ public sealed class AppendCommitterTests(OnboardingApiFactory factory) : IAsyncD
         // Act
         var appends = sessions.Select((s, i) =>
             client.AppendAsync(s, Batch(Event("onboarding.note", new { text = i == 2 ? marker : $"fine {i}" })))).ToList();
-        await WaitUntilAsync(() => Committer.Waiting == appends.Count, "the appends to queue");
+        await Eventually.TrueAsync(() => Committer.Waiting == appends.Count, Patience, "the appends to queue");
         await held.ReleaseAsync();
         var responses = await Task.WhenAll(appends);
 
@@ -97,7 +96,7 @@ public sealed class AppendCommitterTests(OnboardingApiFactory factory) : IAsyncD
             client.AppendRawAsync("ses_01HRX9ZZZZZZZZZZZZZZZZZZZZ", """{"events":[{"type":"onboarding.step","ts":1,"payload":{}}]}""", "wt_whatever"),
             client.AppendAsync(sessions[2], Batch(Event("onboarding.step", new { n = 2 }))),
         };
-        await WaitUntilAsync(() => Committer.Waiting == appends.Count, "the appends to queue");
+        await Eventually.TrueAsync(() => Committer.Waiting == appends.Count, Patience, "the appends to queue");
         await held.ReleaseAsync();
         var responses = await Task.WhenAll(appends);
 
@@ -235,10 +234,10 @@ public sealed class AppendCommitterTests(OnboardingApiFactory factory) : IAsyncD
         }
 
         var blocked = client.AppendAsync(blocker, Batch(Event("onboarding.step", new { blocker = true })));
-        await WaitUntilAsync(
+        await Eventually.TrueAsync(
             async () => await ScalarAsync<long>(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM agent_sessions%FOR UPDATE%' AND pid <> pg_backend_pid()") > 0,
-            "the committer to wait on the held session");
+            Patience, "the committer to wait on the held session");
         return new HeldCommitter(connection, transaction, blocked);
     }
 
@@ -276,18 +275,6 @@ public sealed class AppendCommitterTests(OnboardingApiFactory factory) : IAsyncD
         }
 
         return (T)(await command.ExecuteScalarAsync(Cancel))!;
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(waited.Elapsed < Patience, $"Gave up waiting for {what}.");
-            await Task.Delay(20, Cancel);
-        }
     }
 
     /// <summary>The row lock the committer waits on, and the append that is waiting; releasing lets both go.</summary>

@@ -64,17 +64,12 @@ public sealed class AnalysisJobTests(OnboardingApiFactory factory)
 
     private static async Task<System.Text.Json.Nodes.JsonNode> WaitForAnalysisAsync(InterviewClient client, string id)
     {
-        for (var attempt = 0; attempt < 200; attempt++)
+        System.Text.Json.Nodes.JsonNode? analysis = null;
+        await Eventually.TrueAsync(async () =>
         {
-            var analysis = (await ReadAsync(await client.GetAsync($"/api/interview/brief?sessionId={id}")))["analysis"];
-            if (analysis?["status"]?.GetValue<string>() is JobStates.Succeeded or JobStates.Failed)
-            {
-                return analysis;
-            }
-
-            await Task.Delay(100, Cancel);
-        }
-
-        throw new TimeoutException("The analysis did not finish within 20 s.");
+            analysis = (await ReadAsync(await client.GetAsync($"/api/interview/brief?sessionId={id}")))["analysis"];
+            return analysis?["status"]?.GetValue<string>() is JobStates.Succeeded or JobStates.Failed;
+        }, TimeSpan.FromSeconds(20), "the analysis to finish");
+        return analysis!;
     }
 }

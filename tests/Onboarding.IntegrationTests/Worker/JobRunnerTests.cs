@@ -157,7 +157,7 @@ public sealed class JobRunnerTests(OnboardingApiFactory factory)
         }
 
         rescued.SetResult();
-        await WaitUntilAsync(() => seenByA is not null);
+        await Eventually.TrueAsync(() => seenByA is not null, Patience);
 
         Assert.IsType<LeaseLostException>(seenByA);
         await using var check = Database();
@@ -197,11 +197,11 @@ public sealed class JobRunnerTests(OnboardingApiFactory factory)
         using (var first = await StartWorkerAsync(handler))
         using (var second = await StartWorkerAsync(handler))
         {
-            await WaitUntilAsync(async () =>
+            await Eventually.TrueAsync(async () =>
             {
                 await using var db = Database();
                 return await db.Jobs.CountAsync(j => runs.Contains(j.Id) && j.State == JobStates.Succeeded, Cancel) == runs.Count;
-            }, "all 500 jobs to succeed");
+            }, Patience, "all 500 jobs to succeed");
         }
 
         Assert.All(runs, runId => Assert.Equal(1, handler.Runs[runId]));
@@ -224,7 +224,7 @@ public sealed class JobRunnerTests(OnboardingApiFactory factory)
         var (slow, _) = await EnqueueAsync();
         (fastRun, _) = await EnqueueAsync();
         var worker = await StartWorkerAsync(handler, ("Jobs:ShutdownGrace", "00:00:02"));
-        await WaitUntilAsync(() => started.Count == 2);
+        await Eventually.TrueAsync(() => started.Count == 2, Patience);
 
         await worker.StopAsync(Cancel);
         worker.Dispose();
@@ -320,25 +320,13 @@ public sealed class JobRunnerTests(OnboardingApiFactory factory)
     private async Task<Job> WaitForAsync(string runId, string state)
     {
         Job? job = null;
-        await WaitUntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             await using var db = Database();
             job = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == runId, Cancel);
             return job.State == state;
-        }, $"job {runId} to be {state}");
+        }, Patience, $"job {runId} to be {state}");
         return job!;
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()), "the condition");
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(waited.Elapsed < Patience, $"Gave up waiting for {what}.");
-            await Task.Delay(50, Cancel);
-        }
     }
 
     private static Task<int> SetCompanyAsync(OnboardingDbContext db, Guid sessionId, string name, CancellationToken cancellationToken) =>

@@ -127,7 +127,7 @@ public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetim
         var log = new List<string>();
         await using (var doomed = StartWorkerProcess(log))
         {
-            await WaitUntilAsync(() => Task.FromResult(site.Requests.Contains("/") || doomed.HasExited));
+            await Eventually.TrueAsync(() => site.Requests.Contains("/") || doomed.HasExited, Patience);
             Assert.False(doomed.HasExited, string.Join('\n', log));
             doomed.KillTree();
             await doomed.Exited.WaitAsync(Patience, Cancel);
@@ -198,7 +198,8 @@ public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetim
 
         using var response = await SendAsync(HttpMethod.Post, "/api/context/regenerate", key, new { website = _site.BaseUrl.ToString(), freeformContext = "We also sell to food processors." });
         var runId = (await ReadJsonAsync(response))["runId"]!.GetValue<string>();
-        await WaitUntilAsync(async () => (await GetAsync(key, $"/api/runs/{runId}"))["run"]!["state"]!.GetValue<string>() is "succeeded" or "failed");
+        await Eventually.TrueAsync(
+            async () => (await GetAsync(key, $"/api/runs/{runId}"))["run"]!["state"]!.GetValue<string>() is "succeeded" or "failed", Patience, "the run to finish");
 
         var run = await GetAsync(key, $"/api/runs/{runId}");
         Assert.Equal("succeeded", run["run"]!["state"]!.GetValue<string>());
@@ -262,22 +263,12 @@ public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetim
     private async Task<JsonNode> WaitForFinalStatusAsync(string key, string sessionId)
     {
         JsonNode session = null!;
-        await WaitUntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             session = (await GetAsync(key, $"/api/onboarding/status?sessionId={sessionId}"))["session"]!;
             return session["status"]!.GetValue<string>() is "completed" or "failed";
-        });
+        }, Patience, "the session to complete or fail");
         return session;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(waited.Elapsed < Patience, "Gave up waiting for the run to finish.");
-            await Task.Delay(100, Cancel);
-        }
     }
 
     private async Task<JsonNode> GetAsync(string key, string path)
