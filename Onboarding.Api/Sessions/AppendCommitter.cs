@@ -18,8 +18,9 @@ namespace Onboarding.Api.Sessions;
 /// Sessions whose chain tip this instance knows from its last commit go the short way: their chains are extended from
 /// the known tips and written in one statement that moves each tip only if it is still the one known (and the token
 /// and expiry still hold), committed in the same round trip. A session whose tip moved elsewhere (another instance, a
-/// claim), or that this instance has not seen yet, goes the locked way: its row is locked (in id order, so two loops
-/// never deadlock), its chain extended under the lock, the rows written and committed (three round trips).
+/// claim), or that this instance has not seen yet, goes the locked way: its row is locked, its chain extended under
+/// the lock, the rows written and committed (three round trips). Both ways lock several sessions' rows in id order, so
+/// two committers (loops, or Api instances) never wait on each other in a circle.
 /// </para>
 /// A request the database refuses does not take its batch down: the batch is rolled back and each of its requests is
 /// committed alone, so only the refused one fails.
@@ -40,8 +41,9 @@ public sealed class AppendCommitter : IAsyncDisposable
         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::json[], $6::bytea[], $7::timestamptz[])
         """;
 
-    // The short way: moves each known tip only if it is still the one known, and writes the events of the chains moved.
-    private const string MoveKnownTipsAndInsert = """
+    // The short way: moves each known tip only if it is still the one known (and the token and expiry still hold), then
+    // writes the events of the chains moved; committed in the same round trip.
+    private const string MoveKnownTipAndInsert = """
         WITH moved AS (
           UPDATE agent_sessions AS s
              SET last_seq = t.last_seq, head_hash = t.head_hash
@@ -50,6 +52,31 @@ public sealed class AppendCommitter : IAsyncDisposable
              AND (t.token_hash IS NULL OR s.write_token_hash = t.token_hash)
              AND (s.claimed_at IS NOT NULL OR s.expires_at > $13)
           RETURNING s.id),
+        """ + InsertMovedChains;
+
+    // The same for several sessions, whose rows are locked in id order first, as the locked way locks them: an UPDATE
+    // locks rows in whatever order its plan meets them, and two committers (loops, or Api instances) locking in different
+    // orders could each hold a row the other waits for. A single row cannot close such a circle, so it skips the lock.
+    private const string MoveKnownTipsAndInsert = """
+        WITH tips AS (
+          SELECT * FROM unnest($8::text[], $9::bigint[], $10::bigint[], $11::bytea[], $12::bytea[]) AS t(id, known_seq, last_seq, head_hash, token_hash)),
+        still_known AS (
+          SELECT s.id
+            FROM agent_sessions AS s JOIN tips AS t ON s.id = t.id
+           WHERE s.last_seq = t.known_seq
+             AND (t.token_hash IS NULL OR s.write_token_hash = t.token_hash)
+             AND (s.claimed_at IS NOT NULL OR s.expires_at > $13)
+           ORDER BY s.id
+             FOR UPDATE OF s),
+        moved AS (
+          UPDATE agent_sessions AS s
+             SET last_seq = t.last_seq, head_hash = t.head_hash
+            FROM tips AS t
+           WHERE s.id = t.id AND s.id IN (SELECT id FROM still_known)
+          RETURNING s.id),
+        """ + InsertMovedChains;
+
+    private const string InsertMovedChains = """
         written AS (
           INSERT INTO session_events (session_id, seq, type, ts, payload, hash, received_at)
           SELECT e.* FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::json[], $6::bytea[], $7::timestamptz[])
@@ -218,7 +245,7 @@ public sealed class AppendCommitter : IAsyncDisposable
         }
 
         var moved = new HashSet<string>(StringComparer.Ordinal);
-        await using (var command = new NpgsqlCommand(MoveKnownTipsAndInsert, connection))
+        await using (var command = new NpgsqlCommand(tips.Count == 1 ? MoveKnownTipAndInsert : MoveKnownTipsAndInsert, connection))
         {
             rows.AddParameters(command.Parameters);
             command.Parameters.Add(new() { Value = tips.Keys.ToArray() });

@@ -142,6 +142,48 @@ public sealed class AppendCommitterTests(OnboardingApiFactory factory) : IAsyncD
     }
 
     [Fact]
+    public async Task AppendsToKnownChainsLockTheirSessionsInIdOrderSoTwoCommittersNeverWaitOnEachOtherInACircle()
+    {
+        // Arrange: two sessions whose tips this instance knows; the later id is queued first, and the earlier id's row is
+        // held by another transaction.
+        var client = new SessionsClient(_api.CreateClient());
+        var sessions = (await OpenAsync(client, 2)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
+        var (earlier, later) = (sessions[0], sessions[1]);
+        foreach (var session in new[] { later, earlier })
+        {
+            using var known = await client.AppendAsync(session, Batch(Event("onboarding.step", new { n = 0 })));
+            Assert.Equal(HttpStatusCode.Accepted, known.StatusCode);
+        }
+
+        await using var held = await HoldTheCommitterAsync(client);
+        var appends = new List<Task<HttpResponseMessage>>();
+        foreach (var session in new[] { later, earlier })
+        {
+            appends.Add(client.AppendAsync(session, Batch(Event("onboarding.step", new { n = 1 }))));
+            await Eventually.TrueAsync(() => Committer.Waiting == appends.Count, Patience, "the append to queue");
+        }
+
+        await using var earlierRow = await LockRowAsync(earlier.Id);
+
+        // Act: both go the known-tips way in one statement, which meets the held row.
+        await held.ReleaseAsync();
+        await WaitForWaiterAsync(earlierRow, "the known-tips commit to wait on the held row");
+
+        // Assert: it waits before locking the later row, as the locked way (of this or any instance) would; had it locked
+        // the later row first, a committer holding the earlier one and waiting for the later would close a circle.
+        Assert.True(await CanLockNowAsync(later.Id), "The known-tips commit locked the later session before the earlier one.");
+        await earlierRow.DisposeAsync();
+        var responses = await Task.WhenAll(appends);
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        foreach (var session in sessions)
+        {
+            var read = await ReadRawAsync(client, session);
+            Assert.Contains("\"last_seq\":3,", read, StringComparison.Ordinal);
+            Chain.AssertVerifies(read);
+        }
+    }
+
+    [Fact]
     public async Task AKnownTipDoesNotOutliveAWriteTokenReplacedElsewhere()
     {
         // Arrange: a session opened with an Idempotency-Key, appended to twice, so its tip and token hash are known.
@@ -224,21 +266,46 @@ public sealed class AppendCommitterTests(OnboardingApiFactory factory) : IAsyncD
     private async Task<HeldCommitter> HoldTheCommitterAsync(SessionsClient client)
     {
         var blocker = await client.OpenAsync();
+        var row = await LockRowAsync(blocker.Id);
+        var blocked = client.AppendAsync(blocker, Batch(Event("onboarding.step", new { blocker = true })));
+        await WaitForWaiterAsync(row, "the committer to wait on the held session");
+        return new HeldCommitter(row, blocked);
+    }
+
+    /// <summary>Waits until a backend waits for the held row: the committer, since no other test touches this session.</summary>
+    private Task WaitForWaiterAsync(HeldRow row, string what) => Eventually.TrueAsync(
+        async () => await ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))", row.Pid) > 0,
+        Patience, what);
+
+    /// <summary>Locks a session's row in a transaction of its own, until disposed.</summary>
+    private async Task<HeldRow> LockRowAsync(string sessionId)
+    {
         var connection = new NpgsqlConnection(factory.Infrastructure.PostgresConnectionString);
         await connection.OpenAsync(Cancel);
         var transaction = await connection.BeginTransactionAsync(Cancel);
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM agent_sessions WHERE id = $1 FOR UPDATE", connection, transaction))
-        {
-            lockRow.Parameters.Add(new() { Value = blocker.Id });
-            await lockRow.ExecuteNonQueryAsync(Cancel);
-        }
+        await using var lockRow = new NpgsqlCommand("SELECT 1 FROM agent_sessions WHERE id = $1 FOR UPDATE", connection, transaction);
+        lockRow.Parameters.Add(new() { Value = sessionId });
+        await lockRow.ExecuteNonQueryAsync(Cancel);
+        return new HeldRow(connection, transaction);
+    }
 
-        var blocked = client.AppendAsync(blocker, Batch(Event("onboarding.step", new { blocker = true })));
-        await Eventually.TrueAsync(
-            async () => await ScalarAsync<long>(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM agent_sessions%FOR UPDATE%' AND pid <> pg_backend_pid()") > 0,
-            Patience, "the committer to wait on the held session");
-        return new HeldCommitter(connection, transaction, blocked);
+    /// <summary>Whether a session's row can be locked at once, that is, nobody holds it now.</summary>
+    private async Task<bool> CanLockNowAsync(string sessionId)
+    {
+        await using var connection = new NpgsqlConnection(factory.Infrastructure.PostgresConnectionString);
+        await connection.OpenAsync(Cancel);
+        await using var transaction = await connection.BeginTransactionAsync(Cancel);
+        await using var lockRow = new NpgsqlCommand("SELECT 1 FROM agent_sessions WHERE id = $1 FOR UPDATE NOWAIT", connection, transaction);
+        lockRow.Parameters.Add(new() { Value = sessionId });
+        try
+        {
+            await lockRow.ExecuteNonQueryAsync(Cancel);
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            return false;
+        }
     }
 
     /// <summary>A trigger that refuses any event whose payload holds the marker; dropped when disposed.</summary>
@@ -278,14 +345,23 @@ public sealed class AppendCommitterTests(OnboardingApiFactory factory) : IAsyncD
     }
 
     /// <summary>The row lock the committer waits on, and the append that is waiting; releasing lets both go.</summary>
-    private sealed class HeldCommitter(NpgsqlConnection connection, NpgsqlTransaction transaction, Task<HttpResponseMessage> blocked) : IAsyncDisposable
+    private sealed class HeldCommitter(HeldRow row, Task<HttpResponseMessage> blocked) : IAsyncDisposable
     {
         public async Task ReleaseAsync()
         {
-            await transaction.RollbackAsync(Cancel);
+            await row.DisposeAsync();
             using var response = await blocked;
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         }
+
+        public ValueTask DisposeAsync() => row.DisposeAsync();
+    }
+
+    /// <summary>A row lock held by an open transaction; disposing rolls it back (again is harmless).</summary>
+    private sealed class HeldRow(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        /// <summary>The backend holding the lock.</summary>
+        public int Pid { get; } = connection.ProcessID;
 
         public async ValueTask DisposeAsync()
         {
