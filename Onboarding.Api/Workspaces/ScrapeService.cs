@@ -88,19 +88,31 @@ public sealed class ScrapeService(OnboardingDbContext db, Idempotency idempotenc
         return response;
     }
 
+    // The session with its run's trace, in one query. Clients poll this every few seconds, so it is compiled once: a poll
+    // skips building the LINQ expression and matching it in EF's query cache, which cost more than the query itself.
+    private static readonly Func<OnboardingDbContext, string, Guid, CancellationToken, Task<SessionWithTrace?>> SessionOfUser = EF.CompileAsyncQuery(
+        (OnboardingDbContext db, string userId, Guid id, CancellationToken _) => (
+            from s in db.ScrapeSessions.AsNoTracking()
+            where s.UserId == userId && s.Id == id
+            join j in db.Jobs on s.RunId equals j.Id into runs
+            from run in runs.DefaultIfEmpty()
+            select new SessionWithTrace(s, run.TraceParent)).SingleOrDefault());
+
+    private static readonly Func<OnboardingDbContext, string, CancellationToken, Task<SessionWithTrace?>> LatestSessionOfUser = EF.CompileAsyncQuery(
+        (OnboardingDbContext db, string userId, CancellationToken _) => (
+            from s in db.ScrapeSessions.AsNoTracking()
+            where s.UserId == userId
+            join j in db.Jobs on s.RunId equals j.Id into runs
+            from run in runs.DefaultIfEmpty()
+            orderby s.CreatedAt descending, s.Id descending
+            select new SessionWithTrace(s, run.TraceParent)).FirstOrDefault());
+
     /// <summary>The given session of this user, or the latest one when no id is given; null when there is none.</summary>
     public async Task<ScrapeSessionView?> StatusAsync(Workspace workspace, Guid? sessionId, CancellationToken cancellationToken)
     {
-        // The session with its run's trace in one query: clients poll this every few seconds.
-        var sessions =
-            from s in db.ScrapeSessions.AsNoTracking()
-            where s.UserId == workspace.UserId
-            join j in db.Jobs on s.RunId equals j.Id into runs
-            from run in runs.DefaultIfEmpty()
-            select new { Session = s, run.TraceParent };
         var found = sessionId is { } id
-            ? await sessions.SingleOrDefaultAsync(x => x.Session.Id == id, cancellationToken)
-            : await sessions.OrderByDescending(x => x.Session.CreatedAt).ThenByDescending(x => x.Session.Id).FirstOrDefaultAsync(cancellationToken);
+            ? await SessionOfUser(db, workspace.UserId, id, cancellationToken)
+            : await LatestSessionOfUser(db, workspace.UserId, cancellationToken);
         if (found is null)
         {
             return null;
@@ -141,4 +153,6 @@ public sealed class ScrapeService(OnboardingDbContext db, Idempotency idempotenc
     private static RunView View(Job job) => new(
         job.Id, job.Kind, job.State, job.Attempts, job.MaxAttempts, job.SessionId, job.LastError, job.TraceId,
         Utc(job.CreatedAt), Utc(job.StartedAt), Utc(job.FinishedAt));
+
+    private sealed record SessionWithTrace(ScrapeSession Session, string? TraceParent);
 }
