@@ -24,8 +24,9 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time, I
         progress.Enter(ScrapeStatus.LookingUp);
         await progress.FlushAsync();
         var (site, context) = await pipeline.RunAsync(website, progress, cancellationToken);
-        // The result after the last status, rather than racing it for the job's row.
-        await progress.FlushAsync();
+        // The result carries the final status and counts: progress not yet written is dropped, and the result waits only
+        // for a write already under way (rather than racing it for the job's row).
+        await progress.StopAsync();
 
         using var span = RunTelemetry.Source.StartActivity("write_profile")?.SetTag(RunTimeline.DetailTag, context.Company.Name);
         await job.CompleteAsync(async (db, ct) =>
@@ -69,6 +70,7 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time, I
         private (string? Status, CrawlProgress Pages) _written;
         private Task _writer = Task.CompletedTask;
         private bool _writing;
+        private bool _stopped;
 
         public void Enter(string status) => Want(status, null);
 
@@ -83,12 +85,41 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time, I
             }
         }
 
-        public async ValueTask DisposeAsync() => await FlushAsync();
+        /// <summary>Takes no more changes and waits for the write under way, if any.</summary>
+        public Task StopAsync()
+        {
+            lock (_lock)
+            {
+                _stopped = true;
+                return _writer;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!job.Completed)
+            {
+                // The run failed: what was dropped is written after all, so the failed step recorded is the status it reached.
+                lock (_lock)
+                {
+                    _stopped = false;
+                }
+
+                Want(null, null);
+            }
+
+            await FlushAsync();
+        }
 
         private void Want(string? status, CrawlProgress? pages)
         {
             lock (_lock)
             {
+                if (_stopped)
+                {
+                    return;
+                }
+
                 _wanted = (status ?? _wanted.Status, pages ?? _wanted.Pages);
                 if (!_writing)
                 {
@@ -105,7 +136,7 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time, I
                 (string? Status, CrawlProgress Pages) next;
                 lock (_lock)
                 {
-                    if (_wanted == _written)
+                    if (_wanted == _written || _stopped)
                     {
                         _writing = false;
                         return;
