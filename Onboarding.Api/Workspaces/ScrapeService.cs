@@ -90,6 +90,7 @@ public sealed class ScrapeService(OnboardingDbContext db, Idempotency idempotenc
 
     // The session with its run's trace, in one query. Clients poll this every few seconds, so it is compiled once: a poll
     // skips building the LINQ expression and matching it in EF's query cache, which cost more than the query itself.
+    // A compiled query cannot share its body with another, hence the two that differ only in how they pick the session.
     private static readonly Func<OnboardingDbContext, string, Guid, CancellationToken, Task<SessionWithTrace?>> SessionOfUser = EF.CompileAsyncQuery(
         (OnboardingDbContext db, string userId, Guid id, CancellationToken _) => (
             from s in db.ScrapeSessions.AsNoTracking()

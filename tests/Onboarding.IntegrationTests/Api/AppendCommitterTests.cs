@@ -277,29 +277,32 @@ public sealed class AppendCommitterTests(OnboardingApiFactory factory) : IAsyncD
         async () => await ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))", row.Pid) > 0,
         Patience, what);
 
-    /// <summary>Locks a session's row in a transaction of its own, until disposed.</summary>
-    private async Task<HeldRow> LockRowAsync(string sessionId)
+    /// <summary>Locks a session's row in a transaction of its own, until disposed; without waiting, fails if it is held.</summary>
+    private async Task<HeldRow> LockRowAsync(string sessionId, bool wait = true)
     {
         var connection = new NpgsqlConnection(factory.Infrastructure.PostgresConnectionString);
         await connection.OpenAsync(Cancel);
-        var transaction = await connection.BeginTransactionAsync(Cancel);
-        await using var lockRow = new NpgsqlCommand("SELECT 1 FROM agent_sessions WHERE id = $1 FOR UPDATE", connection, transaction);
-        lockRow.Parameters.Add(new() { Value = sessionId });
-        await lockRow.ExecuteNonQueryAsync(Cancel);
-        return new HeldRow(connection, transaction);
+        var row = new HeldRow(connection, await connection.BeginTransactionAsync(Cancel));
+        try
+        {
+            await using var lockRow = new NpgsqlCommand($"SELECT 1 FROM agent_sessions WHERE id = $1 FOR UPDATE{(wait ? "" : " NOWAIT")}", connection);
+            lockRow.Parameters.Add(new() { Value = sessionId });
+            await lockRow.ExecuteNonQueryAsync(Cancel);
+            return row;
+        }
+        catch
+        {
+            await row.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Whether a session's row can be locked at once, that is, nobody holds it now.</summary>
     private async Task<bool> CanLockNowAsync(string sessionId)
     {
-        await using var connection = new NpgsqlConnection(factory.Infrastructure.PostgresConnectionString);
-        await connection.OpenAsync(Cancel);
-        await using var transaction = await connection.BeginTransactionAsync(Cancel);
-        await using var lockRow = new NpgsqlCommand("SELECT 1 FROM agent_sessions WHERE id = $1 FOR UPDATE NOWAIT", connection, transaction);
-        lockRow.Parameters.Add(new() { Value = sessionId });
         try
         {
-            await lockRow.ExecuteNonQueryAsync(Cancel);
+            await using var row = await LockRowAsync(sessionId, wait: false);
             return true;
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
