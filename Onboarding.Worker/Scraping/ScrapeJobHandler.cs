@@ -26,7 +26,7 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time, I
         var (site, context) = await pipeline.RunAsync(website, progress, cancellationToken);
         // The result carries the final status and counts: progress not yet written is dropped, and the result waits only
         // for a write already under way (rather than racing it for the job's row).
-        await progress.StopAsync();
+        var pages = await progress.StopAsync();
 
         using var span = RunTelemetry.Source.StartActivity("write_profile")?.SetTag(RunTimeline.DetailTag, context.Company.Name);
         await job.CompleteAsync(async (db, ct) =>
@@ -40,6 +40,7 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time, I
             ProfileWriter.Apply(profile, context, now);
             session.Status = ScrapeStatus.Completed;
             session.CompanyName = context.Company.Name;
+            session.PagesFound = pages.PagesFound;
             session.PagesFetched = site.Pages.Count;
             session.CompletedAt = now;
             session.UpdatedAt = now;
@@ -85,14 +86,19 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time, I
             }
         }
 
-        /// <summary>Takes no more changes and waits for the write under way, if any.</summary>
-        public Task StopAsync()
+        /// <summary>Takes no more changes and waits for the write under way, if any; returns the last page counts for the result.</summary>
+        public async Task<CrawlProgress> StopAsync()
         {
+            Task writing;
+            CrawlProgress pages;
             lock (_lock)
             {
                 _stopped = true;
-                return _writer;
+                (writing, pages) = (_writer, _wanted.Pages);
             }
+
+            await writing;
+            return pages;
         }
 
         public async ValueTask DisposeAsync()

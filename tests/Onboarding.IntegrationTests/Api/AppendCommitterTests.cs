@@ -312,26 +312,17 @@ public sealed class AppendCommitterTests(OnboardingApiFactory factory) : IAsyncD
     }
 
     /// <summary>A trigger that refuses any event whose payload holds the marker; dropped when disposed.</summary>
-    private async Task<IAsyncDisposable> RefuseEventsMarkedAsync(string marker)
+    private Task<SchemaChange> RefuseEventsMarkedAsync(string marker)
     {
         var name = marker.Replace('-', '_');
-        await ExecuteAsync($$"""
+        return SchemaChange.ApplyAsync(factory, $$"""
             CREATE FUNCTION {{name}}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
               IF NEW.payload::text LIKE '%{{marker}}%' THEN RAISE EXCEPTION 'refused by the test'; END IF;
               RETURN NEW;
             END $$;
             CREATE TRIGGER {{name}} BEFORE INSERT ON session_events FOR EACH ROW EXECUTE FUNCTION {{name}}();
-            """);
-        return new Cleanup(() => ExecuteAsync($"DROP TRIGGER {name} ON session_events; DROP FUNCTION {name}();"));
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(factory.Infrastructure.PostgresConnectionString);
-        await connection.OpenAsync(Cancel);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(Cancel);
+            """, undo: $"DROP TRIGGER {name} ON session_events; DROP FUNCTION {name}();");
     }
 
     private async Task<T> ScalarAsync<T>(string sql, object? parameter = null)
@@ -407,10 +398,5 @@ public sealed class AppendCommitterTests(OnboardingApiFactory factory) : IAsyncD
         public override string ToString() => string.Join(", ", _committed.Select(w => $"{w.Key}: {w.Value}"));
 
         public void Dispose() => _listener.Dispose();
-    }
-
-    private sealed class Cleanup(Func<Task> cleanup) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await cleanup();
     }
 }

@@ -45,7 +45,8 @@ public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetim
         Assert.Equal("completed", session["status"]!.GetValue<string>());
         Assert.Equal(FixtureSite.CompanyName, session["companyName"]!.GetValue<string>());
         Assert.Equal(10, session["pagesFetched"]!.GetValue<int>());
-        Assert.True(session["pagesFound"]!.GetValue<int>() >= 10);
+        // Every page the fixture links to, however the last progress write and the result fell.
+        Assert.Equal(16, session["pagesFound"]!.GetValue<int>());
         Assert.Null(session["errorStep"]);
 
         var context = await GetAsync(key, "/api/context");
@@ -147,6 +148,30 @@ public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetim
             $"{run.ToJsonString()}\n--- killed worker:\n{string.Join('\n', log)}\n--- survivor:\n{string.Join('\n', survivorLines)}");
         // Only the survivor's attempt wrote steps: the killed one never committed its step.
         Assert.All(run["steps"]!.AsArray(), step => Assert.Equal(2, step!["attempt"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task TheResultKeepsTheFinalPageCountsWhenProgressWritesLagBehindTheRun()
+    {
+        // Arrange: every progress write takes 300 ms, so the crawl ends while its last counts still wait to be written.
+        var (key, _, _) = await _client.ClaimWorkspaceAsync();
+        await using var slow = await SchemaChange.ApplyAsync(factory, """
+            CREATE FUNCTION slow_progress() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF NEW.status NOT IN ('completed', 'failed') THEN PERFORM pg_sleep(0.3); END IF;
+              RETURN NEW;
+            END $$;
+            CREATE TRIGGER slow_progress BEFORE UPDATE ON onboarding_sessions FOR EACH ROW EXECUTE FUNCTION slow_progress();
+            """, undo: "DROP TRIGGER slow_progress ON onboarding_sessions; DROP FUNCTION slow_progress();");
+        using var worker = await StartWorkerAsync(allowPrivateNetworks: true);
+
+        // Act
+        var started = await StartAsync(key, _site.BaseUrl.ToString());
+        var session = await WaitForFinalStatusAsync(key, started.SessionId);
+
+        // Assert: the progress still queued was dropped, and the result wrote the counts it would have.
+        Assert.Equal(("completed", 10, 16),
+            (session["status"]!.GetValue<string>(), session["pagesFetched"]!.GetValue<int>(), session["pagesFound"]!.GetValue<int>()));
     }
 
     [Fact]
