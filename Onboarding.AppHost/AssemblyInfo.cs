@@ -1,4 +1,4 @@
 using System.Runtime.Versioning;
 
-// The launcher drives Debian's Postgres and Redis with POSIX users, signals and file modes.
+// The local resources are Debian's Postgres and Redis, driven with POSIX users and file modes.
 [assembly: SupportedOSPlatform("linux")]

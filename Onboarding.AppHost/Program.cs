@@ -1,51 +1,52 @@
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Onboarding.AppHost.Hosting;
 
-// The local launcher: `dotnet run --project Onboarding.AppHost [-- --workers 3 --api-port 5081 ...]`.
-var options = new ConfigurationBuilder()
-    .AddEnvironmentVariables("ONBOARDING_")
-    .AddCommandLine(args, AppHostOptions.Switches)
-    .Build()
-    .Get<AppHostOptions>() ?? new AppHostOptions();
+var builder = DistributedApplication.CreateBuilder(args);
+var local = LocalData.From(builder);
 
-var console = new ConsoleLog();
-using var shutdown = new CancellationTokenSource();
-using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-using var onHangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+// Postgres and Redis run from the machine's own packages; ConnectionStrings:onboardingdb or :redis names an external one instead.
+var database = builder.Configuration.GetConnectionString("onboardingdb") is null
+    ? builder.AddPostgresServer("postgres", local.Of("postgres"), local.PostgresPort, local.Durable).AddDatabase("onboardingdb")
+    : builder.AddConnectionString("onboardingdb");
+var redis = builder.Configuration.GetConnectionString("redis") is null
+    ? builder.AddRedisServer("redis", local.Of("redis"), local.RedisPort, local.Durable)
+    : builder.AddConnectionString("redis");
 
-var app = new DistributedApplication(options, console.Write);
-var exitCode = 0;
-try
-{
-    await app.StartAsync(shutdown.Token);
-    Console.WriteLine();
-    Console.WriteLine(app.Describe());
-    console.Write("apphost", "Running. Press Ctrl+C to stop everything.");
-    await Task.Delay(Timeout.Infinite, shutdown.Token);
-}
-catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
-{
-    // Ctrl+C or a termination signal.
-}
-catch (InvalidOperationException e)
-{
-    console.Write("apphost", "Could not start: " + e.Message);
-    exitCode = 1;
-}
-finally
-{
-    console.Write("apphost", "Stopping: web, workers, api, redis, postgres...");
-    await app.StopAsync();
-    console.Write("apphost", "Stopped.");
-}
+// Signs view tokens (Api) and seals the emailed claim links (Api and Worker): one key for every instance of both.
+var signingKey = builder.AddParameter("signing-key", new SigningKey(), secret: true, persist: true);
 
-return exitCode;
+var migrations = builder.AddProject<Projects.Onboarding_Worker>("migrations", options => options.ExcludeLaunchProfile = true)
+    .WithArgs("migrate")
+    .WithReference(database).WaitFor(database);
 
-void Stop(PosixSignalContext context)
-{
-    // Handle it ourselves: stop in order instead of the runtime's immediate exit.
-    context.Cancel = true;
-    shutdown.Cancel();
-}
+var api = builder.AddProject<Projects.Onboarding_Api>("api")
+    .WithReference(database).WithReference(redis)
+    .WithEnvironment("Tokens__SigningKey", signingKey)
+    .WaitForCompletion(migrations).WaitFor(redis)
+    .WithHttpHealthCheck("/health")
+    .WithReplicas(Replicas("api"));
+
+builder.AddProject<Projects.Onboarding_Worker>("worker")
+    .WithReference(database).WithReference(redis)
+    .WithEnvironment("Tokens__SigningKey", signingKey)
+    .WaitForCompletion(migrations).WaitFor(redis)
+    .WithHttpHealthCheck("/health")
+    .WithReplicas(Replicas("worker"));
+
+var web = builder.AddProject<Projects.Onboarding_Web>("web")
+    .WithReference(api).WithReference(redis)
+    .WithEnvironment("AspireDashboard__Url", builder.Configuration["ASPNETCORE_URLS"])
+    .WaitFor(api)
+    .WithHttpHealthCheck("/health")
+    .WithReplicas(Replicas("web"));
+
+// Links in view_url and claim emails are built from this, never from a request's Host header.
+api.WithEnvironment("Onboarding__PublicWebUrl", web.GetEndpoint("http"));
+
+// Ctrl+C stops the services before the stores they write to (the orchestrator alone stops everything at once).
+builder.Services.AddHostedService<StopDependentsFirst>();
+
+builder.Build().Run();
+
+int Replicas(string service) => builder.Configuration.GetValue($"Replicas:{service}", 1);

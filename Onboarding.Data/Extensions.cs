@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -13,16 +12,13 @@ public static class Extensions
     public const string ConnectionName = "onboardingdb";
 
     /// <summary>
-    /// Registers one pooled <see cref="NpgsqlDataSource"/> (traced and metered as "Npgsql"), the
-    /// <see cref="OnboardingDbContext"/> on top of it, and a readiness check that reaches the database.
+    /// Registers one pooled <see cref="NpgsqlDataSource"/> through Aspire's Npgsql integration (health check, traces and
+    /// metrics), and the <see cref="OnboardingDbContext"/> on top of it through Aspire's EF Core integration, so EF and the
+    /// hand-written SQL (appends, the job queue) share one pool.
     /// </summary>
     public static IHostApplicationBuilder AddOnboardingDatabase(this IHostApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
-            ?? throw new InvalidOperationException(
-                $"ConnectionStrings:{ConnectionName} is not set. Start the system with the AppHost, or set ConnectionStrings__{ConnectionName}.");
-
-        builder.Services.AddNpgsqlDataSource(connectionString, dataSource =>
+        builder.AddNpgsqlDataSource(ConnectionName, configureDataSourceBuilder: dataSource =>
         {
             // Statements a service runs again and again (the append, the queue's claim) are prepared once per connection
             // instead of parsed and planned on every call, unless the connection string says otherwise.
@@ -33,7 +29,13 @@ public static class Extensions
         });
         builder.Services.AddDbContextPool<OnboardingDbContext>((services, options) =>
             options.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>()).UseSnakeCaseNamingConvention());
-        builder.Services.AddHealthChecks().AddDbContextCheck<OnboardingDbContext>("postgres");
+        builder.EnrichNpgsqlDbContext<OnboardingDbContext>(settings =>
+        {
+            // Writes run in explicit transactions that a retrying strategy would refuse; a lost connection is answered as such.
+            settings.DisableRetry = true;
+            // The data source's check already reaches the database.
+            settings.DisableHealthChecks = true;
+        });
         return builder;
     }
 

@@ -12,8 +12,7 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// The cross-cutting defaults every Onboarding service shares: OpenTelemetry, health checks,
-/// service discovery and HTTP resilience. Shaped like Aspire's ServiceDefaults template so an
-/// Aspire AppHost could host the services unchanged.
+/// service discovery and HTTP resilience, in the shape of Aspire's ServiceDefaults template.
 /// </summary>
 public static class Extensions
 {
@@ -22,6 +21,12 @@ public static class Extensions
 
     /// <summary>Liveness endpoint: only checks tagged <see cref="LiveTag"/> run.</summary>
     public const string AlivenessEndpointPath = "/alive";
+
+    /// <summary>
+    /// How long a service may take to stop. The AppHost's orchestrator gives up on a process about ten seconds after
+    /// asking it to stop, and an open connection (a Blazor circuit's WebSocket) would otherwise hold Kestrel for 30 s.
+    /// </summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The tag a health check carries to take part in <see cref="AlivenessEndpointPath"/>.</summary>
     public const string LiveTag = "live";
@@ -33,7 +38,8 @@ public static class Extensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
-        builder.KeepRequestUrlsOutOfLogs();
+        builder.KeepQueryStringsOutOfTelemetry();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
@@ -46,13 +52,16 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Capability tokens travel in query strings (seed 004's <c>?t=</c>), and the host's request lines log the
-    /// full URL at Information. Pinned in code, so turning logging up for debugging never writes tokens to the
-    /// logs; request traces record the same facts with the query redacted.
+    /// Capability tokens travel in query strings (<c>?t=</c> on view and claim links). The host's request lines log the
+    /// full URL at Information, and an Aspire AppHost turns OpenTelemetry's redaction of URL queries off for its
+    /// dashboard. Both are pinned in code, so neither a log level raised for debugging nor the AppHost's environment
+    /// puts a token into logs or traces; request traces keep the path with the query redacted.
     /// </summary>
-    public static TBuilder KeepRequestUrlsOutOfLogs<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder KeepQueryStringsOutOfTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Configuration["OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_DISABLE_URL_QUERY_REDACTION"] = "false";
+        builder.Configuration["OTEL_DOTNET_EXPERIMENTAL_HTTPCLIENT_DISABLE_URL_QUERY_REDACTION"] = "false";
         return builder;
     }
 
@@ -70,9 +79,9 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(TelemetrySourceName, "Npgsql"))
+                .AddMeter(TelemetrySourceName))
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName, TelemetrySourceName, "Npgsql")
+                .AddSource(builder.Environment.ApplicationName, TelemetrySourceName)
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes every few seconds would drown the traces that matter.
                     options.Filter = context =>

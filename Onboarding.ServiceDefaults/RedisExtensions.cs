@@ -1,32 +1,31 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>
-/// The Redis client registration, named and shaped like Aspire's <c>AddRedisClient</c> (Aspire.StackExchange.Redis),
-/// which this project cannot reference.
-/// </summary>
+/// <summary>Aspire's Redis client integration, with the one difference every Onboarding service needs.</summary>
 public static class RedisExtensions
 {
     /// <summary>
-    /// Registers one shared <see cref="IConnectionMultiplexer"/> for <c>ConnectionStrings:{connectionName}</c>.
-    /// It does not abort when Redis is down at start: every use of Redis in Onboarding has a fallback,
-    /// so the health check reports Redis as degraded rather than unhealthy.
+    /// Registers one shared <see cref="IConnectionMultiplexer"/> for <c>ConnectionStrings:{connectionName}</c> with
+    /// Aspire's <c>AddRedisClient</c> (traces, logging). It does not abort when Redis is down at start, and its health
+    /// check reports Degraded rather than Unhealthy: every use of Redis in Onboarding has a fallback, so a service
+    /// without Redis still serves and must not be taken out of rotation.
     /// </summary>
-    public static TBuilder AddRedisClient<TBuilder>(this TBuilder builder, string connectionName) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddRedisClientWithFallback<TBuilder>(this TBuilder builder, string connectionName) where TBuilder : IHostApplicationBuilder
     {
-        var connectionString = builder.Configuration.GetConnectionString(connectionName)
-            ?? throw new InvalidOperationException(
-                $"ConnectionStrings:{connectionName} is not set. Start the system with the AppHost, or set ConnectionStrings__{connectionName}.");
-
-        var options = ConfigurationOptions.Parse(connectionString);
-        options.AbortOnConnectFail = false;
-        options.ClientName ??= builder.Environment.ApplicationName;
-
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.AddRedisClient(
+            connectionName,
+            settings => settings.DisableHealthChecks = true,
+            options =>
+            {
+                options.AbortOnConnectFail = false;
+                options.ClientName ??= builder.Environment.ApplicationName;
+            });
+        // The client's own connection chatter (every reconnect, at Information) stays out; its warnings and errors stay in.
+        builder.Logging.AddFilter("StackExchange.Redis", LogLevel.Warning);
         builder.Services.AddHealthChecks().AddRedis(
             services => services.GetRequiredService<IConnectionMultiplexer>(),
             name: connectionName,

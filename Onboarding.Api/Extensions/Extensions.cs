@@ -16,7 +16,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddOnboardingDatabase();
-        builder.AddRedisClient("redis");
+        builder.AddRedisClientWithFallback("redis");
 
         builder.Services.AddOptions<AgentSessionOptions>()
             .BindConfiguration(AgentSessionOptions.SectionName)

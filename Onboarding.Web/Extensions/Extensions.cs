@@ -19,7 +19,7 @@ public static class Extensions
 
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("redis");
+        builder.AddRedisClientWithFallback("redis");
 
         // Several Web instances share one key ring, so any of them can read the others' antiforgery tokens and circuits.
         builder.Services.AddDataProtection().SetApplicationName("Onboarding");
@@ -39,6 +39,7 @@ public static class Extensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddFluentUIComponents();
 
+        builder.Services.AddOptions<AspireDashboardOptions>().BindConfiguration(AspireDashboardOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ISessionUpdates, SessionUpdates>();
         return builder;

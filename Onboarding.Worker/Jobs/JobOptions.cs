@@ -31,7 +31,8 @@ public sealed class JobOptions
 
     /// <summary>
     /// <c>Jobs:ShutdownGrace</c>: on shutdown, how long running jobs may still finish; after that they are cancelled and
-    /// handed back to the queue for another worker. Default 10 s (keep it under the host's shutdown timeout).
+    /// handed back to the queue for another worker. Default 2 s, well inside the host's shutdown timeout (5 s, set in
+    /// ServiceDefaults), so handing back always has time.
     /// </summary>
-    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(2);
 }

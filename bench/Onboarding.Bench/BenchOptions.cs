@@ -1,4 +1,4 @@
-using Onboarding.AppHost.Hosting;
+using System.Reflection;
 
 namespace Onboarding.Bench;
 
@@ -6,15 +6,14 @@ namespace Onboarding.Bench;
 /// How much to measure. The full run is what RESULTS.md reports; <c>--smoke</c> runs every scenario with tiny counts
 /// in a minute or two, to prove the harness still works (its figures mean nothing).
 /// </summary>
-public sealed record BenchOptions(bool Smoke, string OutputDirectory, IReadOnlySet<string> Only, bool Verbose, IReadOnlyDictionary<string, string> Settings)
+public sealed record BenchOptions(bool Smoke, string OutputDirectory, IReadOnlySet<string> Only, IReadOnlyDictionary<string, string> Settings)
 {
     /// <summary>Scenario names for <c>--only</c>.</summary>
-    public static readonly string[] ScenarioNames = ["append", "status", "memory", "viewer", "pickup", "crawl", "queue"];
+    public static readonly string[] ScenarioNames = ["startup", "append", "status", "memory", "viewer", "pickup", "crawl", "queue"];
 
     public static BenchOptions Parse(string[] args)
     {
         var smoke = args.Contains("--smoke");
-        var verbose = args.Contains("--verbose");
         var only = Value(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet()
             ?? [.. ScenarioNames];
         if (only.Except(ScenarioNames).FirstOrDefault() is { } unknown)
@@ -23,14 +22,18 @@ public sealed record BenchOptions(bool Smoke, string OutputDirectory, IReadOnlyS
         }
 
         var output = Value(args, "--out")
-            ?? (smoke ? Path.Combine(Path.GetTempPath(), "onboarding-bench-smoke") : Path.Combine(DistributedApplication.Projects.RepositoryRoot, "bench"));
+            ?? (smoke ? Path.Combine(Path.GetTempPath(), "onboarding-bench-smoke") : Path.Combine(RepositoryRoot, "bench"));
         // --set Key=Value (repeatable): an extra setting for every service, to measure what a setting changes.
         var settings = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--set" && a.i + 1 < args.Length)
             .Select(a => args[a.i + 1].Split('=', 2)).ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : "");
-        return new BenchOptions(smoke, Path.GetFullPath(output), only, verbose, settings);
+        return new BenchOptions(smoke, Path.GetFullPath(output), only, settings);
     }
 
     public bool Runs(string scenario) => Only.Contains(scenario);
+
+    /// <summary>The repository this bench was built from (where RESULTS.md goes, and whose commit the report names).</summary>
+    public static string RepositoryRoot =>
+        typeof(BenchOptions).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == nameof(RepositoryRoot)).Value!;
 
     /// <summary>Load before each measured window, discarded: JIT, connection pools, caches.</summary>
     public TimeSpan Warmup => Smoke ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(3);

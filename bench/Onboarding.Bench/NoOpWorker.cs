@@ -35,7 +35,7 @@ public static class NoOpWorker
             .AddFilter("Npgsql", LogLevel.Warning);
         builder.AddServiceDefaults();
         builder.AddOnboardingDatabase();
-        builder.AddRedisClient("redis");
+        builder.AddRedisClientWithFallback("redis");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddJobRunner();
         builder.AddJobHandler<NoOpJob>();

@@ -3,7 +3,7 @@ using Onboarding.Bench;
 using Onboarding.Bench.Infrastructure;
 using Onboarding.Bench.Scenarios;
 
-// The benchmark harness (issue 7): `dotnet run -c Release --project bench/Onboarding.Bench [-- --smoke]`.
+// The benchmark harness: `dotnet run -c Release --project bench/Onboarding.Bench [-- --smoke]`.
 // It starts the composed system, measures each scenario beside its raw baseline in the same run, and writes
 // RESULTS.md and results.json. See bench/README.md.
 if (args is [NoOpWorker.Command])
@@ -14,6 +14,12 @@ if (args is [NoOpWorker.Command])
 var options = BenchOptions.Parse(args);
 var elapsed = Stopwatch.StartNew();
 var report = new Report(options);
+if (options.Runs("startup"))
+{
+    Console.WriteLine($"[{elapsed.Elapsed:mm\\:ss}] startup");
+    await new StartUp(options, report).RunAsync();
+}
+
 Console.WriteLine($"Starting the system ({(options.Smoke ? "smoke" : "full")} run)...");
 await using (var system = await BenchSystem.StartAsync(options))
 {

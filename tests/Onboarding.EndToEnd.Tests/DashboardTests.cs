@@ -43,6 +43,9 @@ public sealed class DashboardTests(ComposedSystem system)
         await Expect(page.Locator(".session .pages")).ToHaveTextAsync("10 fetched of 16 found");
         await Expect(page.Locator(".stepper .step.done")).ToHaveCountAsync(5);
         await Expect(page.Locator(".session .trace-id")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9a-f]{32}$"));
+        // The trace id opens the trace in this run's Aspire dashboard.
+        var traceId = await page.Locator(".session .trace-id").TextContentAsync();
+        await Expect(page.Locator(".session a.trace-id")).ToHaveAttributeAsync("href", $"{system.App.DashboardUrl!.GetLeftPart(UriPartial.Authority)}/traces/detail/{traceId}");
 
         // The run's timeline of steps.
         await page.ClickAsync(".session .run-id a");

@@ -26,18 +26,22 @@ public sealed class CrashTests(ScaledSystem system)
         {
             owner = await system.ScalarAsync<string?>("SELECT lease_owner FROM jobs WHERE id = $1 AND state = 'running'", runId);
             return owner is not null && site.Requests.Contains("/");
-        }, "a worker to be fetching the stalled home page");
-        var victim = system.Workers.Single(w => owner!.Split('/')[1] == w.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await victim.Process.KillAsync();
+        }, TimeSpan.FromSeconds(60), "a worker to be fetching the stalled home page");
+        var victim = system.Workers.Single(w => owner!.Split('/')[1] == w.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await system.App.KillAsync(victim, Cancel);
 
-        await Eventually.TrueAsync(async () => await client.StatusAsync(workspace, sessionId, Cancel) == "completed", "the rescued run to complete");
+        await Eventually.TrueAsync(async () => await client.StatusAsync(workspace, sessionId, Cancel) == "completed", TimeSpan.FromSeconds(60), "the rescued run to complete");
         Assert.Equal(1, await system.CountAsync("SELECT count(*) FROM jobs WHERE id = $1 AND state = 'succeeded' AND lease_version = 2", runId));
         // Fetched by the worker that died, then once more by the one that took over.
         Assert.Equal(2, site.Requests.Count(path => path == "/"));
 
-        await system.App.RestartAsync(victim, Cancel);
+        // Only the second attempt wrote steps: the killed worker never committed one.
+        var run = await client.RunAsync(workspace, runId, Cancel);
+        Assert.All(run["steps"]!.AsArray(), step => Assert.Equal(2, step!["attempt"]!.GetValue<int>()));
+
+        await system.App.RestartAsync(victim.Id, Cancel);
         await system.AssertRecoveredAsync();
-        Outcomes.Record($"worker {victim.Name} killed (SIGKILL) while fetching; its lease expired and another worker ran the job to completion (lease version 2, the home page fetched once more).");
+        Outcomes.Record($"worker {victim.Id} killed (SIGKILL) while fetching; its lease expired and another worker ran the job to completion (lease version 2, the home page fetched once more).");
     }
 
     [Fact]
@@ -46,15 +50,15 @@ public sealed class CrashTests(ScaledSystem system)
         var (traffic, running) = await AppendTraffic.StartAsync(system, agents: 8, TimeSpan.FromSeconds(8));
         await Task.Delay(TimeSpan.FromSeconds(3), Cancel);
         var victim = system.Apis[0];
-        await victim.Process.KillAsync();
+        await system.App.KillAsync(victim, Cancel);
         await Task.Delay(TimeSpan.FromSeconds(2), Cancel);
-        await system.App.RestartAsync(victim, Cancel);
+        await system.App.RestartAsync(victim.Id, Cancel);
         await running;
 
         var ledger = await traffic.AssertNothingLostAsync();
         await system.AssertRecoveredAsync();
         await AssertEveryApiAppendsAsync();
-        Outcomes.Record($"{victim.Name} killed (SIGKILL) mid-append and started again after 2 s: {ledger}.");
+        Outcomes.Record($"{victim.Id} killed (SIGKILL) mid-append and started again after 2 s: {ledger}.");
     }
 
     [Fact]
@@ -62,7 +66,7 @@ public sealed class CrashTests(ScaledSystem system)
     {
         var (traffic, running) = await AppendTraffic.StartAsync(system, agents: 8, TimeSpan.FromSeconds(10));
         await Task.Delay(TimeSpan.FromSeconds(3), Cancel);
-        await system.App.Postgres!.RestartAsync(TimeSpan.FromSeconds(60), Cancel);
+        await system.App.RestartPostgresFastAsync(Cancel);
         await running;
 
         var ledger = await traffic.AssertNothingLostAsync();
@@ -96,13 +100,13 @@ public sealed class CrashTests(ScaledSystem system)
     {
         var (traffic, running) = await AppendTraffic.StartAsync(system, agents: 8, TimeSpan.FromSeconds(10));
         await Task.Delay(TimeSpan.FromSeconds(2), Cancel);
-        await system.App.Redis!.StopAsync();
+        await system.App.StopAsync("redis", Cancel);
         await Task.Delay(TimeSpan.FromSeconds(4), Cancel);
-        await system.App.Redis.StartAgainAsync(TimeSpan.FromSeconds(30), Cancel);
+        await system.App.RestartAsync("redis", Cancel);
         await running;
 
         var ledger = await traffic.AssertNothingLostAsync();
-        // Appends fall back to a limit counted in each process: an agent never notices (DESIGN §6).
+        // Appends fall back to a limit counted in each process: an agent never notices.
         Assert.Equal(ledger.Attempts, traffic.Count("202"));
         await system.AssertRecoveredAsync();
         await AssertAScrapeRunsAsync();
@@ -142,6 +146,6 @@ public sealed class CrashTests(ScaledSystem system)
         var client = system.Clients[^1];
         var workspace = await client.ClaimWorkspaceAsync(Cancel);
         var (sessionId, _) = await client.StartScrapingAsync(workspace, system.Site.BaseUrl, Cancel);
-        await Eventually.TrueAsync(async () => await client.StatusAsync(workspace, sessionId, Cancel) == "completed", "a scrape after the fault to complete");
+        await Eventually.TrueAsync(async () => await client.StatusAsync(workspace, sessionId, Cancel) == "completed", TimeSpan.FromSeconds(60), "a scrape after the fault to complete");
     }
 }

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Onboarding.Bench.Infrastructure;
 using Onboarding.Reliability.Tests.Infrastructure;
+using Onboarding.Testing;
 
 namespace Onboarding.Reliability.Tests;
 
@@ -196,7 +197,7 @@ public sealed class HostileInputTests(ScaledSystem system)
         var client = system.Clients[0];
         var workspace = await client.ClaimWorkspaceAsync(Cancel);
         var (sessionId, _) = await client.StartScrapingAsync(workspace, system.Site.BaseUrl, Cancel);
-        await Eventually.TrueAsync(async () => await client.StatusAsync(workspace, sessionId, Cancel) == "completed", "the scrape to complete");
+        await Eventually.TrueAsync(async () => await client.StatusAsync(workspace, sessionId, Cancel) == "completed", TimeSpan.FromSeconds(60), "the scrape to complete");
 
         // Every string the generated context holds becomes markup, and goes back through PUT /api/context.
         using var get = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseAddress, "/api/context"));
@@ -344,7 +345,7 @@ public sealed class HostileInputTests(ScaledSystem system)
 
     /// <summary>Resident memory of the Api instances together, in MiB.</summary>
     private long ApiMemoryMiB() => system.Apis.Sum(api =>
-        long.Parse(File.ReadLines($"/proc/{api.Process.Id}/status").First(line => line.StartsWith("VmRSS:", StringComparison.Ordinal))
+        long.Parse(File.ReadLines($"/proc/{api.ProcessId}/status").First(line => line.StartsWith("VmRSS:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024);
 
     private static async Task<string> ReadStatusLineAsync(NetworkStream stream)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Onboarding.Reliability.Tests.Infrastructure;
+using Onboarding.Testing;
 
 namespace Onboarding.Reliability.Tests;
 
@@ -57,7 +58,7 @@ public sealed class LoadTests(ScaledSystem system)
         for (var i = 0; i < scrapes.Length; i++)
         {
             var (workspace, sessionId) = (workspaces[i], scrapes[i].SessionId);
-            await Eventually.TrueAsync(async () => await system.Clients[0].StatusAsync(workspace, sessionId, Cancel) == "completed", $"scrape {i} to complete");
+            await Eventually.TrueAsync(async () => await system.Clients[0].StatusAsync(workspace, sessionId, Cancel) == "completed", TimeSpan.FromSeconds(60), $"scrape {i} to complete");
         }
 
         await system.AssertRecoveredAsync();

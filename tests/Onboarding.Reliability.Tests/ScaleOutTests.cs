@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Playwright;
 using Onboarding.Reliability.Tests.Infrastructure;
+using Onboarding.Testing;
 
 namespace Onboarding.Reliability.Tests;
 
@@ -15,21 +16,22 @@ public sealed class ScaleOutTests(ScaledSystem system)
         var client = system.Clients[0];
         var session = await client.OpenSessionAsync(Cancel);
         await AppendAsync(client, session, 2);
+        // The view link leads through the orchestrator's proxy; the viewer opens it on one instance's own address.
+        var web = system.Webs[0];
         var page = await system.Browser.NewPageAsync();
-        await page.GotoAsync(session.ViewUrl);
+        await page.GotoAsync(web.Url + new Uri(session.ViewUrl).PathAndQuery);
         var cards = page.Locator("article[data-seq]");
         await Assertions.Expect(cards).ToHaveCountAsync(3);
 
-        // The instance serving the page goes away and comes back; events keep arriving meanwhile.
-        var web = system.Webs.Single(w => session.ViewUrl.StartsWith(w.Url, StringComparison.Ordinal));
-        var restart = system.App.RestartAsync(web, Cancel);
+        // That instance goes away and comes back; events keep arriving meanwhile.
+        var restart = system.App.RestartAsync(web.Id, Cancel);
         await AppendAsync(system.Clients[1], session, 2);
         await restart;
         await AppendAsync(client, session, 1);
 
         await Assertions.Expect(cards).ToHaveCountAsync(6, new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("article[data-seq='6']")).ToBeVisibleAsync();
-        Outcomes.Record($"{web.Name} restarted under an open viewer: the page reconnected and shows all 6 events (3 before, 2 during, 1 after).");
+        Outcomes.Record($"{web.Id} restarted under an open viewer: the page reconnected and shows all 6 events (3 before, 2 during, 1 after).");
         await page.CloseAsync();
     }
 
@@ -49,7 +51,7 @@ public sealed class ScaleOutTests(ScaledSystem system)
         await page.GotoAsync($"{second.Url}/dashboard");
         await Assertions.Expect(page.Locator(".dashboard-nav .org")).ToBeVisibleAsync();
         Assert.EndsWith("/dashboard", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
-        Outcomes.Record($"signed in on {first.Name}; {second.Name} served the dashboard with the same cookie (shared Data Protection keys).");
+        Outcomes.Record($"signed in on {first.Id}; {second.Id} served the dashboard with the same cookie (shared Data Protection keys).");
         await context.CloseAsync();
     }
 
@@ -63,7 +65,7 @@ public sealed class ScaleOutTests(ScaledSystem system)
         for (var i = 0; i < started.Length; i++)
         {
             var (workspace, sessionId) = (workspaces[i], started[i].SessionId);
-            await Eventually.TrueAsync(async () => await client.StatusAsync(workspace, sessionId, Cancel) == "completed", $"scrape {i} to complete");
+            await Eventually.TrueAsync(async () => await client.StatusAsync(workspace, sessionId, Cancel) == "completed", TimeSpan.FromSeconds(60), $"scrape {i} to complete");
         }
 
         var runIds = started.Select(s => s.RunId).ToArray();

@@ -8,25 +8,20 @@ using StackExchange.Redis;
 namespace Onboarding.Bench.Infrastructure;
 
 /// <summary>
-/// What every scenario measures against: the system composed by the AppHost exactly as the launcher runs it (embedded
-/// Postgres and Redis, migrations, Api, Worker and Web as separate Release-built processes) on free loopback ports
-/// with a throwaway data directory, the Ledgerline fixture website, Debian's Chromium under Playwright, and clients.
-/// Postgres keeps <c>fsync</c> and <c>synchronous_commit</c> on (not the tests' ephemeral mode): a 202 means durable.
+/// What every scenario measures against: the AppHost's resource graph (Postgres and Redis from the machine's packages,
+/// migrations, Api, Worker and Web as separate Release-built processes) started through Aspire.Hosting.Testing on free
+/// loopback ports with a throwaway data directory, the Ledgerline fixture website, Debian's Chromium under Playwright,
+/// and clients. Postgres keeps <c>fsync</c> and <c>synchronous_commit</c> on: a 202 means durable. Clients reach each
+/// service on its own address, not through the orchestrator's proxy, so the figures are the services' own; and no
+/// dashboard runs, so the services export no telemetry while measured.
 /// </summary>
 public sealed class BenchSystem : IAsyncDisposable
 {
-    private readonly DirectoryInfo _data;
-    private readonly LogTail _log;
     private IPlaywright? _playwright;
 
-    private BenchSystem(DirectoryInfo data, LogTail log, DistributedApplication app)
-    {
-        _data = data;
-        _log = log;
-        App = app;
-    }
+    private BenchSystem(ComposedApp app) => App = app;
 
-    public DistributedApplication App { get; }
+    public ComposedApp App { get; }
 
     public FixtureSite Site { get; private set; } = null!;
 
@@ -40,13 +35,14 @@ public sealed class BenchSystem : IAsyncDisposable
 
     public ConnectionMultiplexer Redis { get; private set; } = null!;
 
-    public string PostgresBin { get; } = PostgresServer.FindBinDirectory() ?? "/usr/lib/postgresql/15/bin";
+    public string PostgresBin { get; } = Prerequisites.PostgresBinDirectory ?? "/usr/lib/postgresql/15/bin";
 
     public int RedisPid { get; private set; }
 
     public int PostmasterPid { get; private set; }
 
-    public RunningService Service(string project) => App.Services.First(s => s.Project == project);
+    /// <summary>The one instance of a service (api, worker, web).</summary>
+    public ServiceInstance Service(string resource) => App.Instances(resource)[0];
 
     /// <summary>Writes every dirty page to disk now (a scenario's writes would otherwise meet a timed checkpoint later).</summary>
     public async Task CheckpointAsync()
@@ -56,50 +52,32 @@ public sealed class BenchSystem : IAsyncDisposable
     }
 
     /// <summary>The last lines the services printed, for failure messages.</summary>
-    public string RecentLog => _log.Text;
+    public string RecentLog => App.Log;
 
     public static async Task<BenchSystem> StartAsync(BenchOptions options, CancellationToken cancellationToken = default)
     {
-        var log = new LogTail(options.Verbose);
-        await Prerequisites.EnsureAsync(postgres: true, redis: true, chromium: true, log.Write, cancellationToken);
-        var data = Directory.CreateTempSubdirectory("onboarding-bench-");
-        // As root, the postgres user must be able to reach the data directory.
-        File.SetUnixFileMode(data.FullName, (UnixFileMode)0b111_101_101);
-        var hostOptions = new AppHostOptions
+        var settings = new Dictionary<string, string?>
         {
-            DataDirectory = data.FullName,
-            ApiPort = 0,
-            WebPort = 0,
-            WorkerPort = 0,
-            PostgresPort = 0,
-            RedisPort = 0,
-            ServiceSettings =
-            {
-                // The crawl scenarios scrape the fixture website on loopback.
-                ["Crawler__AllowPrivateNetworks"] = "true",
-            },
+            // The crawl scenarios scrape the fixture website on loopback.
+            ["Crawler__AllowPrivateNetworks"] = "true",
         };
         // The bench measures the work, not the limits that guard against abuse.
-        foreach (var (key, value) in RateLimitsLifted.Settings)
+        foreach (var (key, value) in RateLimitsLifted.Settings.Concat(options.Settings.Select(pair => new KeyValuePair<string, string?>(pair.Key, pair.Value))))
         {
-            hostOptions.ServiceSettings[key] = value;
+            settings[key] = value;
         }
 
-        foreach (var (key, value) in options.Settings)
-        {
-            hostOptions.ServiceSettings[key] = value;
-        }
-
-        var app = new DistributedApplication(hostOptions, log.Write);
-        var system = new BenchSystem(data, log, app);
+        var app = await ComposedApp.StartAsync(new ComposedAppOptions { Durable = true, Chromium = true, Settings = settings }, cancellationToken);
+        var system = new BenchSystem(app);
         try
         {
             await system.StartAllAsync(cancellationToken);
         }
         catch (Exception e)
         {
+            var log = app.Log;
             await system.DisposeAsync();
-            throw new InvalidOperationException($"The system did not start: {e.Message}\n{log.Text}", e);
+            throw new InvalidOperationException($"The bench could not start: {e.Message}\n{log}", e);
         }
 
         return system;
@@ -108,11 +86,10 @@ public sealed class BenchSystem : IAsyncDisposable
     private async Task StartAllAsync(CancellationToken cancellationToken)
     {
         Site = await FixtureSite.StartAsync();
-        await App.StartAsync(cancellationToken);
         Postgres = NpgsqlDataSource.Create(App.PostgresConnectionString);
         // Admin: the bench reads INFO (version, process id).
         Redis = await ConnectionMultiplexer.ConnectAsync(App.RedisConnectionString + ",allowAdmin=true");
-        Api = new OnboardingClient(new Uri(App.ApiUrl));
+        Api = new OnboardingClient(new Uri(Service("api").Url));
         RedisPid = int.Parse(
             Redis.GetServers()[0].Info("server").SelectMany(group => group).First(pair => pair.Key == "process_id").Value, CultureInfo.InvariantCulture);
         await using (var dataDirectory = Postgres.CreateCommand("SELECT setting FROM pg_settings WHERE name = 'data_directory'"))
@@ -121,7 +98,7 @@ public sealed class BenchSystem : IAsyncDisposable
             PostmasterPid = int.Parse((await File.ReadAllLinesAsync(postmasterPid, cancellationToken))[0], CultureInfo.InvariantCulture);
         }
 
-        var roots = App.Services.ToDictionary(s => s.Process.Id, s => s.Project.Replace("Onboarding.", "", StringComparison.Ordinal).ToLowerInvariant());
+        var roots = ComposedApp.Services.ToDictionary(service => Service(service).ProcessId, service => service);
         roots[RedisPid] = "redis";
         roots[PostmasterPid] = "postgres";
         CpuUsage.Watch(roots);
@@ -148,47 +125,10 @@ public sealed class BenchSystem : IAsyncDisposable
             await Postgres.DisposeAsync();
         }
 
-        await App.StopAsync();
+        await App.DisposeAsync();
         if (Site is not null)
         {
             await Site.DisposeAsync();
-        }
-
-        _data.Delete(recursive: true);
-    }
-
-    /// <summary>Keeps the services' last lines (printing them all would swamp the console under load).</summary>
-    private sealed class LogTail(bool verbose)
-    {
-        private readonly Queue<string> _lines = new();
-
-        public string Text
-        {
-            get
-            {
-                lock (_lines)
-                {
-                    return string.Join('\n', _lines);
-                }
-            }
-        }
-
-        public void Write(string resource, string line)
-        {
-            var entry = $"{resource} | {line}";
-            if (verbose)
-            {
-                Console.WriteLine(entry);
-            }
-
-            lock (_lines)
-            {
-                _lines.Enqueue(entry);
-                if (_lines.Count > 300)
-                {
-                    _lines.Dequeue();
-                }
-            }
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using Onboarding.AppHost.Hosting;
 
 namespace Onboarding.Bench.Infrastructure;
 
@@ -19,7 +18,7 @@ public static class Machine
     {
         var facts = new List<KeyValuePair<string, string>>
         {
-            new("Commit", await FirstLineAsync("git", "-C", Onboarding.AppHost.Hosting.DistributedApplication.Projects.RepositoryRoot, "describe", "--always", "--dirty")),
+            new("Commit", await FirstLineAsync("git", "-C", BenchOptions.RepositoryRoot, "describe", "--always", "--dirty")),
             new("CPU", $"{CpuModel()}, {Environment.ProcessorCount} cores"),
             new("Memory", $"{MemTotalGiB():0.0} GiB"),
             new("Kernel", $"{RuntimeInformation.OSDescription} ({File.ReadAllText("/proc/sys/kernel/osrelease").Trim()})"),
@@ -47,10 +46,12 @@ public static class Machine
         return new MachineDescription(facts, settings);
     }
 
-    /// <summary>The build configuration the launched services come from (the AppHost's own).</summary>
+    /// <summary>The build configuration of the bench, and so of the AppHost and services it starts (Debug or Release).</summary>
+    public static string Configuration =>
+        typeof(Machine).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == nameof(Configuration)).Value!;
+
     private static string ServiceConfiguration() =>
-        typeof(DistributedApplication).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value
-        + " (Api, Worker, Web each a process of its own, ASPNETCORE_ENVIRONMENT=Development as the launcher runs them)";
+        Configuration + " (Api, Worker, Web each a process of its own, started by the AppHost's orchestrator, ASPNETCORE_ENVIRONMENT=Development)";
 
     private static string CpuModel() =>
         File.ReadLines("/proc/cpuinfo").FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
@@ -72,7 +73,7 @@ public static class Machine
     {
         try
         {
-            var (_, output) = await ResourceProcess.RunAsync(program, arguments);
+            var (_, output) = await ChildProcess.RunAsync(program, arguments);
             return output.Split('\n')[0].Trim();
         }
         catch (System.ComponentModel.Win32Exception)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
-using Onboarding.AppHost.Hosting;
 
 namespace Onboarding.Bench.Infrastructure;
 
@@ -25,7 +24,7 @@ public static partial class Pgbench
             await File.WriteAllTextAsync(scriptPath, script, cancellationToken);
             var connection = new NpgsqlConnectionStringBuilder(system.App.PostgresConnectionString);
             var cpu = CpuUsage.Start();
-            var (exitCode, output) = await ResourceProcess.RunAsync(
+            var (exitCode, output) = await ChildProcess.RunAsync(
                 Path.Combine(system.PostgresBin, "pgbench"),
                 [
                     "-h", connection.Host!, "-p", connection.Port.ToString(CultureInfo.InvariantCulture), "-U", connection.Username!,

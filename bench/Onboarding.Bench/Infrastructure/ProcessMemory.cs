@@ -15,12 +15,45 @@ public static class ProcessMemory
     public static double ProportionalTreeMiB(int pid) =>
         Field($"/proc/{pid}/smaps_rollup", "Pss:") + Children(pid).Sum(ProportionalTreeMiB);
 
-    private static IEnumerable<int> Children(int pid)
+    /// <summary>A process and everything it started, with each one's command line.</summary>
+    public static IEnumerable<(int Pid, string CommandLine)> Tree(int pid) =>
+        Children(pid).SelectMany(Tree).Prepend((pid, CommandLine(pid)));
+
+    /// <summary>Every process on the machine, with its command line.</summary>
+    public static IEnumerable<(int Pid, string CommandLine)> All() =>
+        Directory.GetDirectories("/proc")
+            .Select(directory => int.TryParse(Path.GetFileName(directory), out var pid) ? pid : 0)
+            .Where(pid => pid > 0)
+            .Select(pid => (pid, CommandLine(pid)))
+            .ToList();
+
+    private static string CommandLine(int pid)
     {
-        var path = $"/proc/{pid}/task/{pid}/children";
-        return File.Exists(path)
-            ? File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(child => int.Parse(child, CultureInfo.InvariantCulture))
-            : [];
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>A process's children: those started by any of its threads (each thread lists its own).</summary>
+    public static IEnumerable<int> Children(int pid)
+    {
+        try
+        {
+            return Directory.GetDirectories($"/proc/{pid}/task")
+                .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Select(child => int.Parse(child, CultureInfo.InvariantCulture))
+                .ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The process ended meanwhile.
+            return [];
+        }
     }
 
     private static double Field(string path, string name)

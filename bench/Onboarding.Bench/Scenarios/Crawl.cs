@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Onboarding.AppHost.Hosting;
 using Onboarding.Bench.Infrastructure;
 
 namespace Onboarding.Bench.Scenarios;
@@ -60,7 +59,7 @@ public sealed class Crawl(BenchSystem system, BenchOptions options, Report repor
     private static async Task<double> CurlAsync(List<Uri> pages)
     {
         var started = Stopwatch.GetTimestamp();
-        var (exitCode, output) = await ResourceProcess.RunAsync("curl", ["-sS", "--fail", .. pages.SelectMany(page => new[] { "-o", "/dev/null", page.ToString() })]);
+        var (exitCode, output) = await ChildProcess.RunAsync("curl", ["-sS", "--fail", .. pages.SelectMany(page => new[] { "-o", "/dev/null", page.ToString() })]);
         var elapsed = Samples.Milliseconds(started, Stopwatch.GetTimestamp());
         if (exitCode != 0)
         {

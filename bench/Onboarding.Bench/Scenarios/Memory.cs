@@ -1,4 +1,5 @@
 using Onboarding.Bench.Infrastructure;
+using Onboarding.Testing;
 
 namespace Onboarding.Bench.Scenarios;
 
@@ -50,7 +51,7 @@ public sealed class Memory(BenchSystem system, BenchOptions options, Report repo
 
     private Dictionary<string, double> Snapshot()
     {
-        var memory = system.App.Services.ToDictionary(s => s.Name, s => ProcessMemory.ResidentMiB(s.Process.Id));
+        var memory = ComposedApp.Services.ToDictionary(service => service, service => ProcessMemory.ResidentMiB(system.Service(service).ProcessId));
         memory["redis"] = ProcessMemory.ResidentMiB(system.RedisPid);
         memory["postgres"] = ProcessMemory.ProportionalTreeMiB(system.PostmasterPid);
         return memory;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Onboarding.AppHost.Hosting;
 using Onboarding.Bench.Infrastructure;
 using Onboarding.Data.Jobs;
 using Onboarding.Worker.Jobs;
@@ -52,7 +51,7 @@ public sealed class QueueBurnDown(BenchSystem system, BenchOptions options, Repo
     private async Task<(double Rate, string Cpu)> OursAsync(int workers, int jobs)
     {
         var launched = await ScalarAsync<DateTime>("SELECT now()");
-        var processes = new List<ResourceProcess>();
+        var processes = new List<ChildProcess>();
         try
         {
             for (var i = 0; i < workers; i++)
@@ -90,12 +89,24 @@ public sealed class QueueBurnDown(BenchSystem system, BenchOptions options, Repo
         }
     }
 
-    private async Task<ResourceProcess> StartWorkerAsync(string name)
+    private async Task<ChildProcess> StartWorkerAsync(string name)
     {
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = ResourceProcess.Start(name, DistributedApplication.Projects.DotnetHost, [typeof(NoOpWorker).Assembly.Location, NoOpWorker.Command],
-            (_, line) =>
+        // The bench's own assembly in a second process, under the dotnet host that runs this one (set by `dotnet run`).
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var lines = new Queue<string>();
+        var process = ChildProcess.Start(dotnet, [typeof(NoOpWorker).Assembly.Location, NoOpWorker.Command],
+            line =>
             {
+                lock (lines)
+                {
+                    lines.Enqueue(line);
+                    if (lines.Count > 20)
+                    {
+                        lines.Dequeue();
+                    }
+                }
+
                 if (line == NoOpWorker.ReadyLine)
                 {
                     ready.TrySetResult();
@@ -107,7 +118,7 @@ public sealed class QueueBurnDown(BenchSystem system, BenchOptions options, Repo
                 ["ConnectionStrings__redis"] = system.App.RedisConnectionString,
             });
         await Task.WhenAny(ready.Task, process.Exited).WaitAsync(TimeSpan.FromSeconds(60));
-        return ready.Task.IsCompleted ? process : throw new InvalidOperationException($"{name} did not start.");
+        return ready.Task.IsCompleted ? process : throw new InvalidOperationException($"{name} did not start:\n{string.Join('\n', lines)}");
     }
 
     /// <summary>Queues the jobs and their wake-up in one transaction; returns when it committed.</summary>

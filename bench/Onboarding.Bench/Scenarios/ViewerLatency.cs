@@ -76,7 +76,9 @@ public sealed class ViewerLatency(BenchSystem system, BenchOptions options, Repo
 
             // Every viewer shows the session's first event (session_opened) before anything is measured.
             var opened = expected.GetOrAdd(1, _ => new Arrivals(viewers));
-            await Task.WhenAll(pages.Select(page => page.GotoAsync(session.ViewUrl)));
+            // The link leads through the orchestrator's proxy; the viewers open it on the Web's own address.
+            var viewUrl = system.Service("web").Url + new Uri(session.ViewUrl).PathAndQuery;
+            await Task.WhenAll(pages.Select(page => page.GotoAsync(viewUrl)));
             await opened.All.WaitAsync(TimeSpan.FromSeconds(30));
 
             // Twenty new circuits keep the Web and Api busy for a few seconds (JIT, first renders); measure after.

@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Onboarding.AppHost.Hosting;
 using Onboarding.Testing;
 
 [assembly: AssemblyFixture(typeof(Onboarding.EndToEnd.Tests.Infrastructure.ComposedSystem))]
@@ -7,17 +6,15 @@ using Onboarding.Testing;
 namespace Onboarding.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// The whole system, composed by the AppHost exactly as a developer runs it (Postgres, Redis, migrations,
-/// Api, Worker, Web as separate processes) on free loopback ports, plus Debian's Chromium under Playwright.
+/// The whole system, composed by the AppHost exactly as a developer runs it (Postgres, Redis, migrations, Api, Worker,
+/// Web as separate processes, and the Aspire dashboard) on free loopback ports, plus Debian's Chromium under Playwright.
 /// Email goes through Resend's API to a fake Resend, so claim links arrive as a developer gets them.
 /// </summary>
 public sealed class ComposedSystem : IAsyncLifetime
 {
-    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("onboarding-e2e-");
-    private readonly List<string> _log = [];
     private IPlaywright? _playwright;
 
-    public DistributedApplication App { get; private set; } = null!;
+    public ComposedApp App { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -26,26 +23,11 @@ public sealed class ComposedSystem : IAsyncLifetime
     /// <summary>Every email the Worker handed to "Resend".</summary>
     public FakeResend Mailbox { get; private set; } = null!;
 
-    /// <summary>Everything the services printed so far, for failure messages.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return string.Join('\n', _log.TakeLast(200));
-            }
-        }
-    }
+    /// <summary>The last lines the resources printed, for failure messages.</summary>
+    public string Log => App.Log;
 
-    /// <summary>Whether any service printed this text, ever.</summary>
-    public bool Logged(string text)
-    {
-        lock (_log)
-        {
-            return _log.Exists(line => line.Contains(text, StringComparison.Ordinal));
-        }
-    }
+    /// <summary>Whether any resource printed this text, ever.</summary>
+    public bool Logged(string text) => App.Logged(text);
 
     /// <summary>Signs a browser page in to the dashboard with an API key, as a developer pastes it.</summary>
     public async Task SignInToDashboardAsync(IPage page, string apiKey)
@@ -59,21 +41,13 @@ public sealed class ComposedSystem : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var cancel = TestContext.Current.CancellationToken;
-        await Prerequisites.EnsureAsync(postgres: true, redis: true, chromium: true, Collect, cancel);
-        // When the tests run as root, the postgres user must be able to reach the data directory.
-        File.SetUnixFileMode(_data.FullName, (UnixFileMode)0b111_101_101);
         Mailbox = await FakeResend.StartAsync();
-        App = new DistributedApplication(
-            new AppHostOptions
+        App = await ComposedApp.StartAsync(
+            new ComposedAppOptions
             {
-                DataDirectory = _data.FullName,
-                Ephemeral = true,
-                ApiPort = 0,
-                WebPort = 0,
-                WorkerPort = 0,
-                PostgresPort = 0,
-                RedisPort = 0,
-                ServiceSettings =
+                Dashboard = true,
+                Chromium = true,
+                Settings =
                 {
                     ["RESEND_API_KEY"] = "re_e2e_test",
                     ["Email__Resend__BaseUrl"] = Mailbox.BaseUrl.ToString(),
@@ -81,16 +55,7 @@ public sealed class ComposedSystem : IAsyncLifetime
                     ["Crawler__AllowPrivateNetworks"] = "true",
                 },
             },
-            Collect);
-        try
-        {
-            await App.StartAsync(cancel);
-        }
-        catch (Exception e)
-        {
-            throw new InvalidOperationException($"The system did not start: {e.Message}\n{Log}", e);
-        }
-
+            cancel);
         Api = new HttpClient { BaseAddress = new Uri(App.ApiUrl) };
         _playwright = await Playwright.CreateAsync();
         Browser = await Chromium.LaunchAsync(_playwright);
@@ -105,20 +70,14 @@ public sealed class ComposedSystem : IAsyncLifetime
 
         _playwright?.Dispose();
         Api?.Dispose();
-        await App.StopAsync();
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+
         if (Mailbox is not null)
         {
             await Mailbox.DisposeAsync();
-        }
-
-        _data.Delete(recursive: true);
-    }
-
-    private void Collect(string resource, string line)
-    {
-        lock (_log)
-        {
-            _log.Add($"{resource} | {line}");
         }
     }
 }

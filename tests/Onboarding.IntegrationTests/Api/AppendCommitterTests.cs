@@ -5,6 +5,7 @@ using Npgsql;
 using Onboarding.Api.Apis;
 using Onboarding.Api.Sessions;
 using Onboarding.IntegrationTests.Infrastructure;
+using Onboarding.Testing;
 using static Onboarding.IntegrationTests.Infrastructure.SessionsClient;
 
 namespace Onboarding.IntegrationTests.Api;

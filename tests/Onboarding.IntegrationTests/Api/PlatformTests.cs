@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Onboarding.Api.Sessions;
 using Onboarding.IntegrationTests.Infrastructure;
+using OpenTelemetry.Trace;
 using StackExchange.Redis;
 using static Onboarding.IntegrationTests.Infrastructure.SessionsClient;
 
@@ -40,6 +42,36 @@ public sealed class PlatformTests(OnboardingApiFactory factory)
             append["requestBody"]!["content"]!["application/json"]!["example"]!["events"]![0]!["type"]!.GetValue<string>());
         Assert.NotNull(append["responses"]!["413"]);
         Assert.NotNull(paths["/onboarding/sessions"]!["post"]!["responses"]!["200"]!["content"]!["application/json"]!["example"]);
+    }
+
+    [Fact]
+    public async Task AViewReadsTraceKeepsItsTokenOutEvenWhenTheAppHostAsksForFullUrls()
+    {
+        // Arrange: what an Aspire AppHost sets for each project, so that its dashboard shows full URLs.
+        var spans = new List<Activity>();
+        using var api = factory.WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_DISABLE_URL_QUERY_REDACTION", "true");
+            builder.ConfigureServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+        });
+        var client = new SessionsClient(api.CreateClient());
+        var session = await client.OpenAsync();
+
+        // Act
+        using var read = await client.ReadAsync(session.Id, session.ViewToken);
+
+        // Assert: the read is traced, its query redacted; the token is in no span.
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Activity[] recorded;
+        lock (spans)
+        {
+            recorded = [.. spans];
+        }
+
+        var server = Assert.Single(recorded, span => span.Kind == ActivityKind.Server && span.GetTagItem("url.path") is string path && path.EndsWith(session.Id, StringComparison.Ordinal));
+        Assert.Equal("?t=Redacted", server.GetTagItem("url.query") as string);
+        var token = Uri.UnescapeDataString(session.ViewToken);
+        Assert.DoesNotContain(recorded.SelectMany(span => span.TagObjects), tag => tag.Value?.ToString()?.Contains(token, StringComparison.Ordinal) == true);
     }
 
     [Fact]

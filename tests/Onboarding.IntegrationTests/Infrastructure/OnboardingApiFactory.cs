@@ -5,44 +5,25 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Onboarding.Api.Apis;
-using Onboarding.AppHost.Hosting;
 
 [assembly: AssemblyFixture(typeof(Onboarding.IntegrationTests.Infrastructure.OnboardingApiFactory))]
 
 namespace Onboarding.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The real Api, in process, against real Postgres and Redis processes that the AppHost's own composition
-/// starts (infrastructure only) on free loopback ports with throwaway data. One per test assembly.
+/// The real Api, in process, against real Postgres and Redis processes that the AppHost's own resources start
+/// (<see cref="LocalStores"/>). One per test assembly.
 /// </summary>
 public sealed class OnboardingApiFactory : WebApplicationFactory<SessionServices>, IAsyncLifetime
 {
     public const string PublicWebUrl = "http://127.0.0.1:5999";
 
-    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("onboarding-tests-");
-    private readonly List<string> _infrastructureLog = [];
-
-    public DistributedApplication Infrastructure { get; private set; } = null!;
+    public LocalStores Infrastructure { get; private set; } = null!;
 
     /// <summary>Everything the Api logged: our own categories at every level, the others at the configured ones.</summary>
     public LogCapture Logs { get; } = new();
 
-    public async ValueTask InitializeAsync()
-    {
-        // When the tests run as root, the postgres user must be able to reach the data directory.
-        File.SetUnixFileMode(_data.FullName, (UnixFileMode)0b111_101_101);
-        Infrastructure = new DistributedApplication(
-            new AppHostOptions { DataDirectory = _data.FullName, Ephemeral = true, StartServices = false, PostgresPort = 0, RedisPort = 0 },
-            (resource, line) => { lock (_infrastructureLog) { _infrastructureLog.Add($"{resource} | {line}"); } });
-        try
-        {
-            await Infrastructure.StartAsync(TestContext.Current.CancellationToken);
-        }
-        catch (Exception e)
-        {
-            throw new InvalidOperationException($"Postgres and Redis did not start: {e.Message}\n{string.Join('\n', _infrastructureLog)}", e);
-        }
-    }
+    public async ValueTask InitializeAsync() => Infrastructure = await LocalStores.StartAsync(TestContext.Current.CancellationToken);
 
     /// <summary>Sent by tests to act as a given client address (the in-memory server has none).</summary>
     public const string ClientAddressHeader = "X-Test-Client-Address";
@@ -83,8 +64,7 @@ public sealed class OnboardingApiFactory : WebApplicationFactory<SessionServices
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await Infrastructure.StopAsync();
-        _data.Delete(recursive: true);
+        await Infrastructure.DisposeAsync();
     }
 }
 

@@ -47,7 +47,7 @@ public static class Workspaces
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.ConfigureOpenTelemetry();
         builder.AddOnboardingDatabase();
-        builder.AddRedisClient("redis");
+        builder.AddRedisClientWithFallback("redis");
         builder.Services.AddSingleton(TimeProvider.System);
         configure(builder);
         return builder.Build();

@@ -7,6 +7,7 @@ using Onboarding.Data.Infrastructure;
 using Onboarding.Data.Jobs;
 using Onboarding.Data.Model;
 using Onboarding.IntegrationTests.Infrastructure;
+using Onboarding.Testing;
 using Onboarding.Worker.Extensions;
 using Onboarding.Worker.Jobs;
 

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
-using Onboarding.AppHost.Hosting;
 using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.Testing;
 using Onboarding.Worker.Extensions;
@@ -118,39 +117,6 @@ public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task AWorkerProcessKilledMidRunLeavesAJobAnotherWorkerCompletesOnce()
-    {
-        await using var site = await FixtureSite.StartAsync(stallFirstHomeRequest: true);
-        var (key, _, _) = await _client.ClaimWorkspaceAsync();
-        var started = await StartAsync(key, site.BaseUrl.ToString());
-
-        // A real Worker process takes the job and is killed (SIGKILL) while it waits on the home page.
-        var log = new List<string>();
-        await using (var doomed = StartWorkerProcess(log))
-        {
-            await Eventually.TrueAsync(() => site.Requests.Contains("/") || doomed.HasExited, Patience);
-            Assert.False(doomed.HasExited, string.Join('\n', log));
-            doomed.KillTree();
-            await doomed.Exited.WaitAsync(Patience, Cancel);
-        }
-
-        // Another worker rescues it once the dead one's lease runs out, and finishes it.
-        var survivorLog = new LogCapture();
-        using var survivor = await StartWorkerAsync(allowPrivateNetworks: true, logs: survivorLog);
-        var session = await WaitForFinalStatusAsync(key, started.SessionId);
-
-        Assert.Equal("completed", session["status"]!.GetValue<string>());
-        var run = await GetAsync(key, $"/api/runs/{started.RunId}");
-        // Two attempts: the killed worker's and the survivor's (should there be more, the logs say why).
-        var survivorLines = survivorLog.Entries.Where(e => e.Contains(started.RunId, StringComparison.Ordinal));
-        Assert.True(
-            (run["run"]!["state"]!.GetValue<string>(), run["run"]!["attempts"]!.GetValue<int>()) == ("succeeded", 2),
-            $"{run.ToJsonString()}\n--- killed worker:\n{string.Join('\n', log)}\n--- survivor:\n{string.Join('\n', survivorLines)}");
-        // Only the survivor's attempt wrote steps: the killed one never committed its step.
-        Assert.All(run["steps"]!.AsArray(), step => Assert.Equal(2, step!["attempt"]!.GetValue<int>()));
-    }
-
-    [Fact]
     public async Task TheResultKeepsTheFinalPageCountsWhenProgressWritesLagBehindTheRun()
     {
         // Arrange: every progress write takes 300 ms, so the crawl ends while its last counts still wait to be written.
@@ -252,30 +218,6 @@ public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetim
         await host.StartAsync(Cancel);
         return host;
     }
-
-    /// <summary>
-    /// The Worker as its own process, as the AppHost runs it, with a short lease so a rescue comes quickly; short but
-    /// eight heartbeats long, so a process starved of CPU for a few seconds (CI runs test suites side by side on two
-    /// cores) does not lose its lease and rescue its own job before it is killed.
-    /// </summary>
-    private ResourceProcess StartWorkerProcess(List<string> log) => ResourceProcess.Start(
-        "worker",
-        DistributedApplication.Projects.DotnetHost,
-        [DistributedApplication.Projects.OutputAssembly(DistributedApplication.Projects.Worker)],
-        (_, line) => { lock (log) { log.Add(line); } },
-        new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__onboardingdb"] = factory.Infrastructure.PostgresConnectionString,
-            ["ConnectionStrings__redis"] = factory.Infrastructure.RedisConnectionString,
-            ["Tokens__SigningKey"] = factory.Infrastructure.SigningKey,
-            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            ["Crawler__AllowPrivateNetworks"] = "true",
-            ["Crawler__PageTimeout"] = "00:01:00",
-            ["Jobs__LeaseDuration"] = "00:00:06",
-            ["Jobs__HeartbeatInterval"] = "00:00:00.750",
-            ["Jobs__PollInterval"] = "00:00:00.200",
-        },
-        DistributedApplication.Projects.Directory(DistributedApplication.Projects.Worker));
 
     private async Task<(string SessionId, string RunId)> StartAsync(string key, string website, SessionsClient? client = null)
     {

@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using Npgsql;
-using Onboarding.AppHost.Hosting;
 using Onboarding.Bench.Infrastructure;
 using Onboarding.Testing;
 using StackExchange.Redis;
@@ -8,20 +7,18 @@ using StackExchange.Redis;
 namespace Onboarding.Reliability.Tests.Infrastructure;
 
 /// <summary>
-/// The composed system scaled out on one machine through the AppHost's replica options: two Api, two Web and three
-/// Worker processes against one Postgres and one Redis, all on loopback. Postgres runs durably (fsync and
-/// synchronous_commit on), as in production, so "acknowledged" means on disk. Leases are short so a killed worker's
-/// job is rescued within seconds, and rate limits are lifted.
-/// Faults are injected through the same processes: kill -9, restarts, cut connections, a paused or stopped Redis.
+/// The composed system scaled out on one machine through the AppHost's replicas: two Api, two Web and three Worker
+/// processes against one Postgres and one Redis, all on loopback. Postgres runs durably (fsync and synchronous_commit
+/// on), as in production, so "acknowledged" means on disk. Leases are short so a killed worker's job is rescued within
+/// seconds, and rate limits are lifted. Faults are injected through the same processes and the orchestrator's
+/// resource commands: kill -9, restarts, cut connections, a paused or stopped Redis.
 /// </summary>
 public sealed class ScaledSystem : IAsyncLifetime
 {
-    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("onboarding-reliability-");
-    private readonly List<string> _log = [];
     private readonly Dictionary<string, OnboardingClient> _clients = [];
     private IPlaywright? _playwright;
 
-    public DistributedApplication App { get; private set; } = null!;
+    public ComposedApp App { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -31,11 +28,12 @@ public sealed class ScaledSystem : IAsyncLifetime
     /// <summary>The suite's own connections, for what it asserts and for the faults it injects.</summary>
     public NpgsqlDataSource Postgres { get; private set; } = null!;
 
-    public IReadOnlyList<RunningService> Apis => Of(DistributedApplication.Projects.Api);
+    /// <summary>Each Api instance, by its own address (the instances behind the orchestrator's proxy).</summary>
+    public IReadOnlyList<ServiceInstance> Apis => App.Instances("api");
 
-    public IReadOnlyList<RunningService> Webs => Of(DistributedApplication.Projects.Web);
+    public IReadOnlyList<ServiceInstance> Webs => App.Instances("web");
 
-    public IReadOnlyList<RunningService> Workers => Of(DistributedApplication.Projects.Worker);
+    public IReadOnlyList<ServiceInstance> Workers => App.Instances("worker");
 
     /// <summary>A client of each Api instance, in order (an instance restarted keeps its address, so its client).</summary>
     public IReadOnlyList<OnboardingClient> Clients
@@ -49,58 +47,26 @@ public sealed class ScaledSystem : IAsyncLifetime
         }
     }
 
-    /// <summary>Everything the services printed so far, for failure messages.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return string.Join('\n', _log.TakeLast(150));
-            }
-        }
-    }
+    /// <summary>The last lines the services printed, for failure messages.</summary>
+    public string Log => App.Log;
 
     /// <summary>Lines printed since <paramref name="mark"/> (a count from <see cref="LogMark"/>) that contain the text.</summary>
-    public IReadOnlyList<string> LoggedSince(int mark, string text)
-    {
-        lock (_log)
-        {
-            return [.. _log.Skip(mark).Where(line => line.Contains(text, StringComparison.Ordinal))];
-        }
-    }
+    public IReadOnlyList<string> LoggedSince(int mark, string text) => App.LoggedSince(mark, text);
 
-    public int LogMark
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.Count;
-            }
-        }
-    }
+    public int LogMark => App.LogMark;
 
     public async ValueTask InitializeAsync()
     {
         var cancel = TestContext.Current.CancellationToken;
-        await Prerequisites.EnsureAsync(postgres: true, redis: true, chromium: true, Collect, cancel);
-        // When the tests run as root, the postgres user must be able to reach the data directory.
-        File.SetUnixFileMode(_data.FullName, (UnixFileMode)0b111_101_101);
         Site = await FixtureSite.StartAsync();
-        var options = new AppHostOptions
+        var options = new ComposedAppOptions
         {
-            DataDirectory = _data.FullName,
-            ApiPort = 0,
-            WebPort = 0,
-            WorkerPort = 0,
-            PostgresPort = 0,
-            RedisPort = 0,
             ApiReplicas = 2,
             WebReplicas = 2,
             Workers = 3,
-            StartTimeout = TimeSpan.FromSeconds(180),
-            ServiceSettings =
+            Durable = true,
+            Chromium = true,
+            Settings =
             {
                 ["Crawler__AllowPrivateNetworks"] = "true",
                 ["Jobs__LeaseDuration"] = "00:00:04",
@@ -112,19 +78,10 @@ public sealed class ScaledSystem : IAsyncLifetime
         // Load comes from one loopback address: the suite tests the system, not the limits that guard it.
         foreach (var (key, value) in RateLimitsLifted.Settings)
         {
-            options.ServiceSettings[key] = value;
+            options.Settings[key] = value;
         }
 
-        App = new DistributedApplication(options, Collect);
-        try
-        {
-            await App.StartAsync(cancel);
-        }
-        catch (Exception e)
-        {
-            throw new InvalidOperationException($"The system did not start: {e.Message}\n{Log}", e);
-        }
-
+        App = await ComposedApp.StartAsync(options, cancel);
         Postgres = new NpgsqlDataSourceBuilder(App.PostgresConnectionString) { ConnectionStringBuilder = { Pooling = false } }.Build();
         _playwright = await Playwright.CreateAsync();
         Browser = await Chromium.LaunchAsync(_playwright);
@@ -173,9 +130,9 @@ public sealed class ScaledSystem : IAsyncLifetime
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        foreach (var service in App.Services)
+        foreach (var service in ComposedApp.Services.SelectMany(App.Instances))
         {
-            Assert.False(service.Process.HasExited, $"{service.Name} exited:\n{Log}");
+            Assert.True(Directory.Exists($"/proc/{service.ProcessId}"), $"{service.Id} exited:\n{Log}");
             while (true)
             {
                 try
@@ -195,7 +152,7 @@ public sealed class ScaledSystem : IAsyncLifetime
                     // Too slow yet.
                 }
 
-                Assert.True(DateTime.UtcNow < deadline, $"{service.Name} did not become healthy again:\n{Log}");
+                Assert.True(DateTime.UtcNow < deadline, $"{service.Id} did not become healthy again:\n{Log}");
                 await Task.Delay(250, TestContext.Current.CancellationToken);
             }
         }
@@ -225,18 +182,11 @@ public sealed class ScaledSystem : IAsyncLifetime
             await Postgres.DisposeAsync();
         }
 
-        await App.StopAsync();
-        await Site.DisposeAsync();
-        _data.Delete(recursive: true);
-    }
-
-    private List<RunningService> Of(string project) => [.. App.Services.Where(s => s.Project == project).OrderBy(s => s.Name, StringComparer.Ordinal)];
-
-    private void Collect(string resource, string line)
-    {
-        lock (_log)
+        if (App is not null)
         {
-            _log.Add($"{resource} | {line}");
+            await App.DisposeAsync();
         }
+
+        await Site.DisposeAsync();
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
-namespace Onboarding.IntegrationTests.Infrastructure;
+namespace Onboarding.Testing;
 
 /// <summary>
 /// Waits for what happens in the background (a committer, a worker, a crawl) by asking again until it holds, rather
