@@ -7,7 +7,7 @@ namespace Onboarding.Testing;
 public static partial class ScriptedFounders
 {
     public static IReadOnlyList<Founder> All =>
-        [Shiftbook, Pantrypal, Fixwell, Halcyon, ReadTogether, Quill, Kilnhouse, Greenloop, Riego, Routewise, Recall];
+        [Shiftbook, Pantrypal, Fixwell, Halcyon, ReadTogether, Quill, Kilnhouse, Greenloop, Riego, Routewise, Recall, Loomly, MediBridge, Coldcase, Lexa];
 
     /// <summary>The restaurant-payroll founder whose answer about cost mentions spreadsheets (no word about competitors).</summary>
     public static readonly Founder Shiftbook = new("shiftbook", "B2B software (mentions spreadsheets when asked about cost)", new Dictionary<string, string[][]>
