@@ -18,10 +18,8 @@ public sealed class InterviewEvidenceTests(OnboardingApiFactory factory)
     public async Task AnAnswerAboutCostThatMentionsSpreadsheetsCreditsNoCompetitorsAndTheInterviewerConfirmsThem()
     {
         var founder = ScriptedFounders.Shiftbook;
-        var client = await ClaimAsync(factory.CreateClient());
-        var id = await client.StartNewAsync();
 
-        var turns = await client.PlayAsync(id, founder, stopBefore: topic => topic == "competitors");
+        var (client, id, turns) = await AtTheConfirmationAsync(factory.CreateClient());
 
         var cost = turns.Single(t => t.Topic == "problem_impact");
         Assert.DoesNotContain("competitors", cost.Collected);
@@ -77,9 +75,7 @@ public sealed class InterviewEvidenceTests(OnboardingApiFactory factory)
     [Fact]
     public async Task APlainYesToAConfirmationCreditsTheSentenceItAskedAbout()
     {
-        var client = await ClaimAsync(factory.CreateClient());
-        var id = await client.StartNewAsync();
-        var turns = await client.PlayAsync(id, ScriptedFounders.Shiftbook, stopBefore: topic => topic == "competitors");
+        var (client, id, turns) = await AtTheConfirmationAsync(factory.CreateClient());
 
         var yes = await client.AnswerAsync(id, "competitors", "Yes.", turns[^1].Version);
 
@@ -93,9 +89,7 @@ public sealed class InterviewEvidenceTests(OnboardingApiFactory factory)
     [Fact]
     public async Task APlainNoToAConfirmationCreditsNothingAndAsksThePlainQuestion()
     {
-        var client = await ClaimAsync(factory.CreateClient());
-        var id = await client.StartNewAsync();
-        var turns = await client.PlayAsync(id, ScriptedFounders.Shiftbook, stopBefore: topic => topic == "competitors");
+        var (client, id, turns) = await AtTheConfirmationAsync(factory.CreateClient());
 
         var no = await client.AnswerAsync(id, "competitors", "No.", turns[^1].Version);
 
@@ -183,9 +177,7 @@ public sealed class InterviewEvidenceTests(OnboardingApiFactory factory)
     public async Task InDevelopmentTheDebugViewShowsEachTopicsStandingAndTheEvidenceBehindIt()
     {
         await using var api = factory.WithWebHostBuilder(builder => builder.UseEnvironment("Development"));
-        var client = await ClaimAsync(api.CreateClient());
-        var id = await client.StartNewAsync();
-        var turns = await client.PlayAsync(id, ScriptedFounders.Shiftbook, stopBefore: topic => topic == "competitors");
+        var (client, id, turns) = await AtTheConfirmationAsync(api.CreateClient());
 
         var debug = await ReadAsync(await client.GetAsync($"/api/interview/debug?sessionId={id}"));
 
@@ -208,10 +200,8 @@ public sealed class InterviewEvidenceTests(OnboardingApiFactory factory)
     {
         await using var model = await FakeChatModel.StartAsync(_ => ChatModelReply.Text("Thanks! Next question."));
         await using var api = factory.WithSettings(("Interview:Endpoint", model.BaseUrl + "v1"), ("Interview:Model", "interviewer-1"));
-        var client = await ClaimAsync(api.CreateClient());
-        var id = await client.StartNewAsync();
 
-        var turns = await client.PlayAsync(id, ScriptedFounders.Shiftbook, stopBefore: topic => topic == "competitors");
+        var (_, _, turns) = await AtTheConfirmationAsync(api.CreateClient());
 
         Assert.Equal("competitors", turns[^1].Next);
         var cost = model.Requests.Single(r => r.Messages[^1].Text == turns.Single(t => t.Topic == "problem_impact").Answer);
@@ -219,5 +209,13 @@ public sealed class InterviewEvidenceTests(OnboardingApiFactory factory)
         var confirming = model.Requests.Single(r => r.Messages[^1].Text == turns[^1].Answer);
         Assert.Contains("earlier they said \"owners spend 5-10 hours a week on compliance spreadsheets.\"", confirming.SystemText, StringComparison.Ordinal);
         Assert.Contains(SpreadsheetsConfirmation, confirming.SystemText, StringComparison.Ordinal);
+    }
+
+    /// <summary>The restaurant-payroll founder's interview in a new workspace, played up to the question about competitors.</summary>
+    private static async Task<(InterviewClient Client, string Id, List<PlayedTurn> Turns)> AtTheConfirmationAsync(HttpClient http)
+    {
+        var client = await ClaimAsync(http);
+        var id = await client.StartNewAsync();
+        return (client, id, await client.PlayAsync(id, ScriptedFounders.Shiftbook, stopBefore: topic => topic == "competitors"));
     }
 }
