@@ -17,6 +17,8 @@ public static class AnswerReading
     // A sentence this short is an answer to the question, not a second subject.
     private const int MinWordsElsewhere = 4;
 
+    private static readonly IReadOnlyDictionary<Topic, List<Evidence>> Nothing = new Dictionary<Topic, List<Evidence>>();
+
     public static Reading Read(string text, Topic asked, int answer, Func<Topic, bool> isOpen)
     {
         var answered = new List<Evidence>();
@@ -55,14 +57,16 @@ public static class AnswerReading
         // Nothing left for the question asked: the whole answer is its answer, whatever else it names.
         return answered.Count > 0 || sentences.Count == 0
             ? new Reading(answered, elsewhere, touched)
-            : new Reading([.. sentences.Select(s => new Evidence(answer, s, Evidence.AnsweredReason))], new Dictionary<Topic, List<Evidence>>(), new Dictionary<Topic, List<Evidence>>());
+            : new Reading([.. sentences.Select(s => new Evidence(answer, s, Evidence.AnsweredReason))], Nothing, Nothing);
     }
 
-    /// <summary>A correction after the summary: each sentence goes to the topics it is plainly about; null where it names none.</summary>
+    /// <summary>A correction after the summary: each sentence with the first topic it is plainly about, or none.</summary>
     public static IReadOnlyList<(string Sentence, Topic? Topic, string? Cue)> ReadCorrection(string text) =>
-        [.. AnswerText.Sentences(text).Select(sentence => Stages.Topics.Select(t => (Topic: t, Cue: t.Statements.Find(sentence))).FirstOrDefault(a => a.Cue is not null) is { Topic: not null } hit
-            ? (sentence, hit.Topic, hit.Cue)
-            : (sentence, (Topic?)null, (string?)null))];
+        [.. AnswerText.Sentences(text).Select(sentence =>
+        {
+            var topic = Stages.Topics.FirstOrDefault(t => t.Statements.Find(sentence) is not null);
+            return (sentence, topic, topic?.Statements.Find(sentence));
+        })];
 
     private static void Add(Dictionary<Topic, List<Evidence>> map, Topic topic, Evidence evidence)
     {

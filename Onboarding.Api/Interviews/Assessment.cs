@@ -64,7 +64,7 @@ public static class Assessment
         {
             notes = Correct(topics, corrections, text, answer, substantive, notes);
         }
-        else if ((Stages.Find(state.AskedTopic) is { } open && !IsCovered(topics, open) ? open : Stages.Topics.FirstOrDefault(t => !IsCovered(topics, t))) is { } topic)
+        else if (OpenQuestion(state) is { } topic)
         {
             asked = topic;
             outcome = Answer(topics, topic, state.Asking, text, answer, substantive);
@@ -128,6 +128,10 @@ public static class Assessment
         var detail = Scoring.Percent(state.SpecificAnswers, state.Answers);
         return new QualitySignals(Signal.Of(clarity), Signal.Of(completeness), detail, (clarity + completeness + detail) / 3);
     }
+
+    /// <summary>The topic the last question asked about, or the first open one if that was covered meanwhile.</summary>
+    private static Topic? OpenQuestion(InterviewState state) =>
+        Stages.Find(state.AskedTopic) is { } asked && !IsCovered(state.Topics, asked) ? asked : Stages.Topics.FirstOrDefault(t => !IsCovered(state.Topics, t));
 
     /// <summary>Reads the answer to the question asked about <paramref name="asked"/>, and what else it plainly covers.</summary>
     private static AnswerOutcome Answer(Dictionary<string, TopicCoverage> topics, Topic asked, string asking, string text, int answer, bool substantive)
