@@ -149,6 +149,27 @@ public sealed class InterviewChatTests(OnboardingApiFactory factory)
     }
 
     [Fact]
+    public async Task AnInterviewSavedBeforeSentencesWereKeptKeepsWhatItCollected()
+    {
+        var client = await NewFounderAsync();
+        var id = (await client.StartAsync())["sessionId"]!.GetValue<string>();
+        // The state as interviews stored it before: each topic's whole answer.
+        var earlier = $$$"""{"topics":{"business_concept":{"answer":"{{{Founder[0]}}}","skipped":false,"evasions":0}},"askedTopic":"founder_background","revising":false,"answers":1}""";
+        await using (var db = Database())
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE interview_sessions SET state = CAST({earlier} AS jsonb) WHERE id = {id}", Cancel);
+        }
+
+        var (reply, saved) = await client.TurnAsync(id, Founder[1], 0);
+
+        Assert.Equal("""["business_concept","founder_background"]""", saved["collectedTopics"]!.ToJsonString());
+        Assert.Contains("Who are your customers?", reply, StringComparison.Ordinal);
+        await client.PostJsonAsync("/api/interview/complete", new { sessionId = id, finalConfirmation = true });
+        var brief = (await client.BriefAsync(id))["brief"]!;
+        Assert.Equal((Founder[0], Founder[1]), (brief["business_concept"]!.GetValue<string>(), brief["founder_background"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task AScriptedFounderWalksAllSevenStagesIntoABriefOfTheirOwnWords()
     {
         var client = await NewFounderAsync();
