@@ -24,7 +24,11 @@ public static class InterviewExtensions
             .Validate(o => !o.UsesModel || !string.IsNullOrWhiteSpace(o.Model), "Interview:Model is required when Interview:Endpoint is set.")
             .Validate(o => o.Timeout > TimeSpan.Zero, "Interview:Timeout must be positive.")
             .ValidateOnStart();
-        builder.Services.AddScoped<InterviewService>();
+        builder.Services.AddScoped<InterviewStore>();
+        builder.Services.AddScoped<InterviewLifecycle>();
+        builder.Services.AddScoped<InterviewChat>();
+        builder.Services.AddScoped<InterviewCompletion>();
+        builder.Services.AddSingleton<InterviewReplies>();
 
         var configured = builder.Configuration.GetSection(InterviewOptions.SectionName).Get<InterviewOptions>() ?? new InterviewOptions();
         if (!configured.UsesModel)

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Onboarding.Data.Model;
 
 namespace Onboarding.Api.Interviews;
@@ -11,221 +10,217 @@ public sealed record Signal(string Label, int Score)
 
 public sealed record QualitySignals(Signal Clarity, Signal Completeness, int DetailScore, int Overall);
 
+/// <summary>What became of the question asked.</summary>
+public enum AnswerOutcome
+{
+    /// <summary>No question was open (a correction after the summary).</summary>
+    None,
+    Answered,
+    /// <summary>A plain yes to a confirmation: the sentence it asked about counts.</summary>
+    Confirmed,
+    /// <summary>A plain no to a confirmation: the sentence does not count, and the question is asked plainly.</summary>
+    Denied,
+    /// <summary>Nothing said; asked again in other words.</summary>
+    Evaded,
+    /// <summary>Nothing said twice; set aside until the end.</summary>
+    SetAside,
+    /// <summary>Nothing said the last time; the field stays empty.</summary>
+    GivenUp,
+}
+
 /// <summary>What one founder message did to the interview.</summary>
 public sealed record AssessmentResult(
-    InterviewState State, int Stage, bool StageAdvanced, bool Completed, IReadOnlyList<string> CollectedTopics, QualitySignals Quality);
+    InterviewState State, int Stage, bool StageAdvanced, bool Completed, IReadOnlyList<string> CollectedTopics, QualitySignals Quality,
+    Topic? Asked, AnswerOutcome Outcome, IReadOnlyList<Topic> AlsoCovered);
 
 /// <summary>
-/// Pass 2 of seed 002's two-pass design: after each founder message, decides which topics it covered, how good the
-/// answers are, and whether the stage advances. Deterministic and model-free, so progress never depends on a model.
-/// An answer counts for the topic the interviewer asked about when it says something (two evasions skip the topic),
-/// and for any later topic whose cue phrases it uses, one sentence's worth.
+/// Pass 2 of the two-pass interview: after each founder message, decides from evidence which topics it covered, how
+/// good the answers are, and what is asked next. Deterministic and model-free, so progress never depends on a model.
+/// Each topic keeps the founder's sentences that address it (see <see cref="AnswerReading"/>); a topic only touched
+/// is confirmed before it counts; a topic the founder twice had nothing to say about is asked once more at the end.
 /// </summary>
-public static partial class Assessment
+public static class Assessment
 {
     public const int MaxAnswerLength = 2_000;
 
-    private const int MinSubstantiveWords = 3;
-
-    private static readonly string[] Evasions =
-        ["don't know", "dont know", "do not know", "not sure", "no idea", "skip", "pass", "n/a", "rather not", "no comment", "later", "dunno"];
-
-    private static readonly string[] Hedges = ["maybe", "i guess", "kind of", "sort of", "probably", "perhaps", "not really sure"];
-
     /// <summary>The state of a new interview: the first question asks about the first topic.</summary>
-    public static InterviewState Initial() => new() { AskedTopic = Stages.Topics[0].Name };
+    public static InterviewState Initial() => new()
+    {
+        AskedTopic = Stages.Topics[0].Name,
+        Topics = new() { [Stages.Topics[0].Name] = new TopicCoverage { Asked = 1 } },
+    };
 
     public static AssessmentResult Assess(InterviewState state, int stage, string message)
     {
         var text = message.Trim();
-        var substantive = IsSubstantive(text);
+        var substantive = AnswerText.IsSubstantive(text);
+        var answer = state.Answers + 1;
         var topics = new Dictionary<string, TopicCoverage>(state.Topics);
+        var corrections = new Dictionary<string, string>(state.Corrections);
         var notes = state.AdditionalNotes;
-
+        Topic? asked = null;
+        var outcome = AnswerOutcome.None;
         if (state.Revising)
         {
-            // A correction after the summary: it replaces whatever topics it speaks to; anything else becomes a note.
-            var matched = Stages.Topics.Where(t => Mentions(text, t)).ToList();
-            foreach (var topic in matched)
-            {
-                topics[topic.Name] = new TopicCoverage(Clip(matched.Count == 1 ? text : SentencesAbout(text, topic)));
-            }
-
-            if (matched.Count == 0 && substantive)
-            {
-                notes = Clip(notes is null ? text : notes + "\n" + text);
-            }
+            notes = Correct(topics, corrections, text, answer, substantive, notes);
         }
-        else
+        else if (OpenQuestion(state) is { } topic)
         {
-            var asked = Stages.Find(state.AskedTopic) is { } t && !IsCovered(topics, t) ? t : FirstUncovered(topics);
-            if (asked is not null)
-            {
-                var before = topics.GetValueOrDefault(asked.Name) ?? new TopicCoverage(null);
-                topics[asked.Name] = substantive
-                    ? new TopicCoverage(Clip(text))
-                    : before with { Evasions = before.Evasions + 1, Skipped = before.Evasions + 1 >= 2 };
-            }
+            asked = topic;
+            outcome = Answer(topics, topic, state.Asking, text, answer, substantive);
+        }
 
-            // Later topics the founder already spoke to are not asked again.
-            foreach (var topic in Stages.Topics.Where(t => t != asked && Stages.StageOf(t).Number >= stage && !IsCovered(topics, t) && Mentions(text, t)))
-            {
-                var sentences = SentencesAbout(text, topic);
-                if (WordCount(sentences) >= 5)
-                {
-                    topics[topic.Name] = new TopicCoverage(Clip(sentences));
-                }
-            }
+        var (next, asking) = NextQuestion(topics, asked, outcome);
+        if (next is not null)
+        {
+            var coverage = Of(topics, next);
+            topics[next.Name] = coverage with { Asked = coverage.Asked + 1, Confirmations = coverage.Confirmations + (asking == AskKinds.Confirmation ? 1 : 0) };
         }
 
         var newStage = stage;
-        while (newStage <= Stages.Count && Stages.Get(newStage).Topics.All(t => IsCovered(topics, t)))
+        while (newStage <= Stages.Count && Stages.Get(newStage).Topics.All(t => IsCovered(topics, t) || Of(topics, t).Deferred))
         {
             newStage++;
         }
 
-        var completed = newStage > Stages.Count;
         newStage = Math.Min(newStage, Stages.Count);
-        var next = new InterviewState
+        var after = new InterviewState
         {
             Topics = topics,
-            AskedTopic = completed ? null : FirstUncovered(topics)?.Name,
+            AskedTopic = next?.Name,
+            Asking = asking,
             Revising = false,
-            Answers = state.Answers + 1,
+            Answers = answer,
             SubstantiveAnswers = state.SubstantiveAnswers + (substantive ? 1 : 0),
-            SpecificAnswers = state.SpecificAnswers + (substantive && IsSpecific(text) ? 1 : 0),
-            ClearAnswers = state.ClearAnswers + (substantive && IsClear(text) ? 1 : 0),
+            SpecificAnswers = state.SpecificAnswers + (substantive && Scoring.IsSpecific(text) ? 1 : 0),
+            ClearAnswers = state.ClearAnswers + (substantive && Scoring.IsClear(text) ? 1 : 0),
             AdditionalNotes = notes,
+            Corrections = corrections,
         };
-        return new AssessmentResult(next, newStage, newStage > stage, completed, CollectedTopics(next), Quality(next));
+        var alsoCovered = Stages.Topics.Where(t => t != asked && !IsCovered(state.Topics, t) && IsCovered(topics, t)).ToList();
+        return new AssessmentResult(after, newStage, newStage > stage, next is null, CollectedTopics(after), Quality(after), asked, outcome, alsoCovered);
     }
 
     public static bool IsCovered(IReadOnlyDictionary<string, TopicCoverage> topics, Topic topic) =>
         topics.TryGetValue(topic.Name, out var coverage) && coverage.Covered;
 
-    public static Topic? FirstUncovered(IReadOnlyDictionary<string, TopicCoverage> topics) =>
-        Stages.Topics.FirstOrDefault(t => !IsCovered(topics, t));
+    public static TopicCoverage Of(IReadOnlyDictionary<string, TopicCoverage> topics, Topic topic) => topics.GetValueOrDefault(topic.Name) ?? new TopicCoverage();
+
+    /// <summary>The sentence a confirmation asks about: of those that touched the topic, the one with the plainest cue, the latest of those.</summary>
+    public static Evidence? Confirming(Topic topic, TopicCoverage coverage) =>
+        coverage.Mentions.Count == 0 ? null : coverage.Mentions.OrderBy(m => topic.Mentions.Rank(m.Cue)).ThenByDescending(m => m.Answer).First();
 
     /// <summary>Topics covered so far, in the order of the interview.</summary>
     public static IReadOnlyList<string> CollectedTopics(InterviewState state) =>
         [.. Stages.Topics.Where(t => IsCovered(state.Topics, t)).Select(t => t.Name)];
 
     /// <summary>Percent of all topics covered.</summary>
-    public static int OverallProgress(InterviewState state) => Percent(Stages.Topics.Count(t => IsCovered(state.Topics, t)), Stages.Topics.Count);
+    public static int OverallProgress(InterviewState state) => Scoring.Percent(Stages.Topics.Count(t => IsCovered(state.Topics, t)), Stages.Topics.Count);
 
     /// <summary>Percent of the stage's topics covered.</summary>
     public static int StageProgress(InterviewState state, int stage) =>
-        Percent(Stages.Get(stage).Topics.Count(t => IsCovered(state.Topics, t)), Stages.Get(stage).Topics.Count);
+        Scoring.Percent(Stages.Get(stage).Topics.Count(t => IsCovered(state.Topics, t)), Stages.Get(stage).Topics.Count);
 
     public static QualitySignals Quality(InterviewState state)
     {
-        var clarity = Percent(state.ClearAnswers, state.Answers);
+        var clarity = Scoring.Percent(state.ClearAnswers, state.Answers);
         var completeness = OverallProgress(state);
-        var detail = Percent(state.SpecificAnswers, state.Answers);
+        var detail = Scoring.Percent(state.SpecificAnswers, state.Answers);
         return new QualitySignals(Signal.Of(clarity), Signal.Of(completeness), detail, (clarity + completeness + detail) / 3);
     }
 
-    /// <summary>The brief as the conversation has filled it: each topic's answer under its field, and the company's name if it was said.</summary>
-    public static Dictionary<string, string> Brief(InterviewState state)
+    /// <summary>The topic the last question asked about, or the first open one if that was covered meanwhile.</summary>
+    private static Topic? OpenQuestion(InterviewState state) =>
+        Stages.Find(state.AskedTopic) is { } asked && !IsCovered(state.Topics, asked) ? asked : Stages.Topics.FirstOrDefault(t => !IsCovered(state.Topics, t));
+
+    /// <summary>Reads the answer to the question asked about <paramref name="asked"/>, and what else it plainly covers.</summary>
+    private static AnswerOutcome Answer(Dictionary<string, TopicCoverage> topics, Topic asked, string asking, string text, int answer, bool substantive)
     {
-        var brief = new Dictionary<string, string>();
-        if (state.Topics.GetValueOrDefault("business_concept")?.Answer is { } concept && CompanyName(concept) is { } name)
+        var coverage = Of(topics, asked);
+        if (asking == AskKinds.Confirmation && Confirming(asked, coverage) is { } mention && AnswerText.IsAffirmation(text))
         {
-            brief["company_name"] = name;
+            topics[asked.Name] = coverage with { Sentences = [.. coverage.Sentences, mention with { Reason = $"confirmed when asked about \"{mention.Cue}\"" }] };
+            return AnswerOutcome.Confirmed;
         }
 
-        foreach (var topic in Stages.Topics)
+        if (asking == AskKinds.Confirmation && AnswerText.IsDenial(text))
         {
-            if (state.Topics.GetValueOrDefault(topic.Name)?.Answer is { } answer)
+            topics[asked.Name] = coverage with { Mentions = [] };
+            return AnswerOutcome.Denied;
+        }
+
+        if (!substantive)
+        {
+            var evasions = coverage.Evasions + 1;
+            topics[asked.Name] = coverage with { Evasions = evasions, Deferred = coverage.Deferred || evasions >= 2, Skipped = asking == AskKinds.Final };
+            return asking == AskKinds.Final ? AnswerOutcome.GivenUp : evasions >= 2 && !coverage.Deferred ? AnswerOutcome.SetAside : AnswerOutcome.Evaded;
+        }
+
+        var reading = AnswerReading.Read(text, asked, answer, t => !IsCovered(topics, t));
+        topics[asked.Name] = coverage with { Sentences = [.. coverage.Sentences, .. reading.Answered] };
+        foreach (var (topic, sentences) in reading.Elsewhere)
+        {
+            var other = Of(topics, topic);
+            topics[topic.Name] = other with { Sentences = [.. other.Sentences, .. sentences] };
+        }
+
+        foreach (var (topic, sentences) in reading.Touched)
+        {
+            var other = Of(topics, topic);
+            topics[topic.Name] = other with { Mentions = [.. other.Mentions, .. sentences] };
+        }
+
+        return AnswerOutcome.Answered;
+    }
+
+    /// <summary>
+    /// The first open topic: asked again in other words after an answer that said nothing, confirmed when an earlier
+    /// answer only touched it, else asked plainly. Once only set-aside topics are open, each is asked a last time.
+    /// </summary>
+    private static (Topic? Next, string Asking) NextQuestion(Dictionary<string, TopicCoverage> topics, Topic? asked, AnswerOutcome outcome)
+    {
+        if (Stages.Topics.FirstOrDefault(t => !IsCovered(topics, t) && !Of(topics, t).Deferred) is { } next)
+        {
+            var coverage = Of(topics, next);
+            return (next, next == asked && outcome != AnswerOutcome.Denied ? AskKinds.Again
+                : coverage.Mentions.Count > 0 && coverage.Confirmations == 0 ? AskKinds.Confirmation
+                : AskKinds.Question);
+        }
+
+        return Stages.Topics.FirstOrDefault(t => !IsCovered(topics, t)) is { } setAside ? (setAside, AskKinds.Final) : (null, AskKinds.Question);
+    }
+
+    /// <summary>
+    /// A correction after the summary replaces the topics its sentences are plainly about; a sentence about none goes with
+    /// the correction's only topic, or into the notes when it names none or several.
+    /// </summary>
+    private static string? Correct(
+        Dictionary<string, TopicCoverage> topics, Dictionary<string, string> corrections, string text, int answer, bool substantive, string? notes)
+    {
+        var sentences = AnswerReading.ReadCorrection(text);
+        var named = sentences.Where(s => s.Topic is not null).Select(s => s.Topic!).Distinct().ToList();
+        var replaced = new Dictionary<Topic, List<Evidence>>();
+        var unplaced = new List<string>();
+        foreach (var (sentence, topic, cue) in sentences)
+        {
+            if ((topic ?? (named is [var only] ? only : null)) is { } target)
             {
-                brief[topic.BriefField] = answer;
+                (replaced.TryGetValue(target, out var list) ? list : replaced[target] = []).Add(new Evidence(answer, sentence, "corrected after the summary", cue));
+            }
+            else
+            {
+                unplaced.Add(sentence);
             }
         }
 
-        if (state.AdditionalNotes is { } notes)
+        foreach (var (topic, list) in replaced)
         {
-            brief["additional_notes"] = notes;
+            topics[topic.Name] = Of(topics, topic) with { Sentences = list, Mentions = [] };
+            corrections.Remove(topic.BriefField);
         }
 
-        return brief;
+        return unplaced.Count > 0 && substantive
+            ? BriefFields.Clip(notes is null ? string.Join(' ', unplaced) : notes + "\n" + string.Join(' ', unplaced))
+            : notes;
     }
-
-    /// <summary>"We're building Ledgerline, …", "It's called Acme Ops", "Ledgerline is …": the name the founder gave.</summary>
-    public static string? CompanyName(string text)
-    {
-        foreach (var pattern in new[] { CalledPattern(), BuildingPattern(), IsPattern() })
-        {
-            var match = pattern.Match(text);
-            if (match.Success && !NotNames.Contains(match.Groups["name"].Value.Split(' ')[0]))
-            {
-                return match.Groups["name"].Value.Trim();
-            }
-        }
-
-        return null;
-    }
-
-    public static bool IsSubstantive(string text)
-    {
-        var words = WordCount(text);
-        if (words < MinSubstantiveWords)
-        {
-            return false;
-        }
-
-        var lower = text.ToLowerInvariant();
-        return words >= 8 || !Evasions.Any(lower.Contains);
-    }
-
-    private static readonly HashSet<string> NotNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "We", "I", "It", "This", "That", "Our", "My", "The", "A", "An", "They", "There", "Basically", "So",
-    };
-
-    private static bool Mentions(string text, Topic topic)
-    {
-        var lower = text.ToLowerInvariant();
-        return topic.Cues.Any(lower.Contains);
-    }
-
-    private static string SentencesAbout(string text, Topic topic) =>
-        string.Join(' ', Sentences(text).Where(s => topic.Cues.Any(s.ToLowerInvariant().Contains)));
-
-    private static IEnumerable<string> Sentences(string text) =>
-        SentenceEnd().Split(text).Select(s => s.Trim()).Where(s => s.Length > 0);
-
-    private static bool IsSpecific(string text) =>
-        text.Any(char.IsDigit) || text.IndexOfAny(['$', '€', '£', '%']) >= 0
-        || text.Contains("for example", StringComparison.OrdinalIgnoreCase) || text.Contains("e.g.", StringComparison.OrdinalIgnoreCase)
-        || MidSentenceName().IsMatch(text);
-
-    private static bool IsClear(string text)
-    {
-        var sentences = Sentences(text).ToList();
-        var average = sentences.Count == 0 ? 0 : sentences.Average(WordCount);
-        var lower = text.ToLowerInvariant();
-        return average is >= 4 and <= 30 && Hedges.Count(lower.Contains) <= 1;
-    }
-
-    private static int WordCount(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
-
-    private static int Percent(int part, int whole) => whole == 0 ? 0 : (int)Math.Round(100.0 * part / whole, MidpointRounding.AwayFromZero);
-
-    private static string Clip(string text) => text.Length <= MaxAnswerLength ? text : text[..MaxAnswerLength];
-
-    [GeneratedRegex(@"(?<=[.!?])\s+")]
-    private static partial Regex SentenceEnd();
-
-    // A capitalised word that does not start a sentence: a product, company or place the founder named.
-    [GeneratedRegex(@"[a-z,]\s+[A-Z][a-zA-Z]{2,}")]
-    private static partial Regex MidSentenceName();
-
-    [GeneratedRegex(@"\b(?:called|named)\s+""?(?<name>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2})")]
-    private static partial Regex CalledPattern();
-
-    [GeneratedRegex(@"\b(?:building|founded|started|launched|run)\s+(?<name>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,2})\s*[,.(:;-]")]
-    private static partial Regex BuildingPattern();
-
-    [GeneratedRegex(@"^(?<name>[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,2})\s+(?:is|helps|builds|makes|lets|gives)\b")]
-    private static partial Regex IsPattern();
 }

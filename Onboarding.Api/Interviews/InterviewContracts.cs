@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Onboarding.Api.Interviews;
 
-// Seed 002's wire shapes: camelCase, except where the seed itself writes snake_case (detail_score, brief_fields, updated_at).
+// The interview's wire shapes: camelCase, except the few fields its contract writes in snake_case (detail_score, brief_fields, updated_at).
 
 public sealed record StartInterviewRequest(
     string? UserId, string? PlanType, string? ResumeSessionId, bool? ForceNew, string? Mode, string? ClientProjectId, InterviewUserContextRequest? UserContext);
@@ -86,7 +86,7 @@ public sealed record RateLimitView(int Limit, int Remaining, long WindowSeconds)
 public sealed record AnalysisMetadata(int EvidenceCount, RateLimitView RateLimit);
 
 /// <summary>
-/// complete's answer (seed 002). The analysis runs in the Worker, so <c>deliverables</c> is null here and the result
+/// complete's answer. The analysis runs in the Worker, so <c>deliverables</c> is null here and the result
 /// appears under <c>GET /api/interview/brief</c>'s <c>analysis</c> once the run <c>workflowId</c> succeeds.
 /// </summary>
 public sealed record CompleteResponse(
@@ -102,8 +102,8 @@ public sealed record CompleteResponse(
 
 public sealed record AnalysisView(string RunId, string Status, string? Summary, IReadOnlyList<Onboarding.Data.Model.AnalysisInsight> Insights, string? Source, DateTime? CompletedAt, string? Error);
 
-/// <summary>brief's answer: the brief as seed 002 lists it (snake_case fields) and, once approved, its analysis.</summary>
-public sealed record BriefResponse(bool Success, IReadOnlyDictionary<string, object?> Brief, AnalysisView? Analysis);
+/// <summary>brief's answer: the brief (snake_case fields), once approved its analysis, and where each field came from.</summary>
+public sealed record BriefResponse(bool Success, IReadOnlyDictionary<string, object?> Brief, AnalysisView? Analysis, IReadOnlyDictionary<string, FieldSource> Sources);
 
 public sealed record InterviewMessage(string? Role, string? Content, DateTimeOffset? Timestamp);
 
@@ -127,3 +127,27 @@ public sealed record SaveResponse(
 
 /// <summary>The last event of <c>/api/chat/stream</c>: the whole reply and what the interview will look like once it is saved.</summary>
 public sealed record ChatStreamDone(string Content, int Stage, string StageName, int OverallProgress, bool StageAdvanced, bool Completed, string? NextTopic);
+
+/// <summary>Where a brief field came from: the founder's sentences in the conversation, or their own correction on the summary.</summary>
+public sealed record FieldSource(string Kind, IReadOnlyList<SourceSentence> Sentences)
+{
+    public const string Conversation = "conversation";
+    public const string Correction = "correction";
+}
+
+/// <summary>One of the founder's sentences: which answer (1 for the first) and message it came from, the question it answered, and why it counts.</summary>
+public sealed record SourceSentence(int Answer, string? MessageId, string? Question, string Text, string Reason);
+
+/// <summary>The development-only view of the assessment: per topic, how it stands and the evidence it used.</summary>
+public sealed record InterviewDebugResponse(
+    bool Success, string SessionId, string Status, int CurrentStage, string? AskedTopic, string? Asking, bool Revising, IReadOnlyList<TopicEvidenceView> Topics);
+
+/// <summary>
+/// One topic: <c>covered</c> (it has the founder's sentences), <c>partial</c> (only touched, to confirm), <c>deferred</c>
+/// (set aside until the end), <c>skipped</c> (given up) or <c>open</c>; how often it was asked and confirmed.
+/// </summary>
+public sealed record TopicEvidenceView(
+    string Topic, string BriefField, string State, int Asked, int Confirmations, int Evasions, IReadOnlyList<EvidenceView> Evidence);
+
+/// <summary>A sentence the assessment used: <c>credited</c> to the topic, or <c>partial</c> (touches it, awaits confirmation).</summary>
+public sealed record EvidenceView(string Use, SourceSentence Sentence);

@@ -2,15 +2,20 @@ using Onboarding.Api.Infrastructure;
 
 namespace Onboarding.Api.Interviews;
 
-/// <summary>Seed 002's error envelope: <c>{success:false, error:{code, message, retryable, fallbackOptions}}</c>.</summary>
+/// <summary>The interview surface's error envelope: <c>{success:false, error:{code, message, retryable, fallbackOptions}}</c>.</summary>
 public sealed record InterviewError(bool Success, InterviewErrorBody Error);
 
 public sealed record InterviewErrorBody(string Code, string Message, bool Retryable, IReadOnlyList<string> FallbackOptions);
 
-/// <summary>A refusal of the interview surface: its status and body (the envelope, or one of the seed's own shapes).</summary>
-public sealed record InterviewFailure(int Status, object Body)
+/// <summary>
+/// A refusal of the interview surface: its status and either the envelope (<see cref="Error"/>) or one of the
+/// surface's own shapes (<see cref="Refusal"/>: a version conflict, or a state refusal of revise and queue).
+/// </summary>
+public sealed record InterviewFailure(int Status, InterviewError? Error = null, object? Refusal = null)
 {
-    public IResult ToResult() => Results.Json(Body, statusCode: Status);
+    /// <summary>The envelope as the answer; only for failures that carry one.</summary>
+    public JsonHttpResult<InterviewError> Envelope() =>
+        TypedResults.Json(Error ?? throw new InvalidOperationException($"This refusal ({Refusal?.GetType().Name}) is not in the envelope."), statusCode: Status);
 }
 
 /// <summary>A value, or why there is none.</summary>
@@ -19,14 +24,12 @@ public readonly record struct InterviewOutcome<T>(T? Value, InterviewFailure? Fa
     public static implicit operator InterviewOutcome<T>(T value) => new(value, null);
 
     public static implicit operator InterviewOutcome<T>(InterviewFailure failure) => new(default, failure);
-
-    public IResult ToResult() => Failure is { } failure ? failure.ToResult() : TypedResults.Ok(Value);
 }
 
 /// <summary>Every error code of the interview surface, with its status, in one place.</summary>
 public static class InterviewErrors
 {
-    /// <summary>The paths that answer in seed 002's envelope rather than the public one.</summary>
+    /// <summary>The paths that answer in the interview's envelope rather than the public one.</summary>
     public static bool Owns(PathString path) =>
         path.StartsWithSegments("/api/interview", StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments("/api/chat", StringComparison.OrdinalIgnoreCase);
@@ -52,15 +55,18 @@ public static class InterviewErrors
     public static InterviewFailure IdempotencyKeyReused() =>
         Create(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different request body.");
 
-    /// <summary>Seed 002's shape for a stale <c>expectedVersion</c>.</summary>
+    /// <summary>The surface's own shape for a stale <c>expectedVersion</c>.</summary>
     public static InterviewFailure VersionConflict(int current, int expected) =>
-        new(409, new VersionConflictResponse(false, "version_conflict", current, expected, "Version mismatch"));
+        new(409, Refusal: new VersionConflictResponse(false, "version_conflict", current, expected, "Version mismatch"));
+
+    /// <summary>The surface's own shape when revise or queue meet an interview in the wrong state.</summary>
+    public static InterviewFailure Refused(string status, string error) => new(409, Refusal: new StateRefusal(false, status, error));
 
     /// <summary>A shared failure as the request's surface answers it.</summary>
-    public static IResult ForSurface(this JsonHttpResult<ApiError> error, HttpContext context) => Owns(context.Request.Path) ? Translate(error) : error;
+    public static IResult ForSurface(this JsonHttpResult<ApiError> error, HttpContext context) => Owns(context.Request.Path) ? Translate(error) : (IResult)error;
 
     /// <summary>Answers a shared failure (body reading, authentication, rate limits, unexpected errors) in this surface's envelope.</summary>
-    public static IResult Translate(JsonHttpResult<ApiError> error)
+    public static JsonHttpResult<InterviewError> Translate(JsonHttpResult<ApiError> error)
     {
         var status = error.StatusCode ?? 500;
         var code = error.Value!.Code switch
@@ -68,7 +74,7 @@ public static class InterviewErrors
             "internal_error" => "PROCESSING_ERROR",
             var other => other.ToUpperInvariant(),
         };
-        return Create(status, code, error.Value.Error, retryable: status is 429 or 500 or 503).ToResult();
+        return Create(status, code, error.Value.Error, retryable: status is 429 or 500 or 503).Envelope();
     }
 
     private static InterviewFailure Create(int status, string code, string message, bool retryable = false, string[]? fallback = null) =>
@@ -77,6 +83,6 @@ public static class InterviewErrors
 
 public sealed record VersionConflictResponse(bool Success, string Status, int CurrentVersion, int ExpectedVersion, string Error);
 
-/// <summary>Seed 002's shape when revise or queue meet a session in the wrong state.</summary>
+/// <summary>The shape revise and queue answer when they meet a session in the wrong state.</summary>
 public sealed record StateRefusal(bool Success, string Status, string Error);
 

@@ -8,15 +8,16 @@ namespace Onboarding.Api.Interviews;
 public sealed record InterviewerContext(
     InterviewState Before, int StageBefore, AssessmentResult After, string FounderMessage, IReadOnlyList<InterviewTurn> History);
 
-/// <summary>Pass 1 of seed 002: writes the interviewer's reply, streamed as it is produced. It never decides progress.</summary>
+/// <summary>Pass 1 of the two-pass interview: writes the interviewer's reply, streamed as it is produced. It never decides progress.</summary>
 public interface IInterviewer
 {
     IAsyncEnumerable<string> ReplyAsync(InterviewerContext context, CancellationToken cancellationToken);
 }
 
 /// <summary>
-/// The interviewer without a model: acknowledges the answer, says when a stage is done, and asks about the next
-/// uncovered topic (in other words when the founder had nothing to say). Deterministic, so it reads the same every time.
+/// The interviewer without a model: acknowledges the answer, says what else it plainly covered, says when a stage is
+/// done, and asks what the assessment chose, in the way it chose: plainly, in other words after an answer that said
+/// nothing, as a confirmation of something only touched on, or a last time. Deterministic, so it reads the same every time.
 /// </summary>
 public sealed class OfflineInterviewer : IInterviewer
 {
@@ -64,27 +65,18 @@ public sealed class OfflineInterviewer : IInterviewer
             reply.Append("Thanks, I've updated the brief. ");
         }
 
-        var asked = Stages.Find(context.Before.AskedTopic);
-        var answer = asked is null ? null : after.State.Topics.GetValueOrDefault(asked.Name);
-        if (!context.Before.Revising && asked is not null && answer is not null)
+        var label = after.Asked?.Label;
+        reply.Append(after.Outcome switch
         {
-            if (answer.Answer is not null)
-            {
-                reply.Append(Acknowledgements[context.Before.Answers % Acknowledgements.Length]).Append(' ');
-            }
-            else if (answer.Skipped)
-            {
-                reply.Append("Let's leave ").Append(asked.Label).Append(" for now; we can come back to it. ");
-            }
-        }
-
-        var alsoCovered = Stages.Topics
-            .Where(t => t != asked && !Assessment.IsCovered(context.Before.Topics, t) && Assessment.IsCovered(after.State.Topics, t))
-            .Select(t => t.Label)
-            .ToList();
-        if (!context.Before.Revising && alsoCovered.Count > 0)
+            AnswerOutcome.Answered or AnswerOutcome.Confirmed => Acknowledgements[context.Before.Answers % Acknowledgements.Length] + " ",
+            AnswerOutcome.Denied => "Thanks for clearing that up. ",
+            AnswerOutcome.SetAside => $"Let's leave {label} for now; I'll come back to it before we finish. ",
+            AnswerOutcome.GivenUp => $"All right, I'll leave {label} out of the brief; you can add it on the summary. ",
+            _ => "",
+        });
+        if (!context.Before.Revising && after.AlsoCovered.Count > 0)
         {
-            reply.Append("You've also told me about ").Append(JoinLabels(alsoCovered)).Append(", so I won't ask about that again. ");
+            reply.Append("You've also told me about ").Append(JoinLabels([.. after.AlsoCovered.Select(t => t.Label)])).Append(", so I won't ask about that again. ");
         }
 
         if (after.Completed)
@@ -100,14 +92,36 @@ public sealed class OfflineInterviewer : IInterviewer
                 .Append(" of ").Append(Stages.Count).Append(": ").Append(next.Name.ToLowerInvariant()).Append(". ");
         }
 
-        var topic = Stages.Find(after.State.AskedTopic)!;
-        var askingAgain = topic == asked && answer is { Covered: false };
-        if (askingAgain)
+        return reply.Append(NextQuestion(after.State)).ToString();
+    }
+
+    /// <summary>The question the state says is open, worded the way it asks: plainly, again, as a confirmation, or a last time.</summary>
+    public static string NextQuestion(InterviewState state)
+    {
+        var topic = Stages.Find(state.AskedTopic) ?? Stages.Topics[0];
+        return state.Asking switch
         {
-            reply.Append("No problem, a rough answer is fine. ");
+            AskKinds.Again => "No problem, a rough answer is fine. " + Question(topic, again: true),
+            AskKinds.Confirmation when Assessment.Confirming(topic, Assessment.Of(state.Topics, topic)) is { } mention => Confirmation(topic, mention),
+            AskKinds.Final => $"Before we finish, let's come back to {topic.Label}. {Question(topic)}",
+            _ => Question(topic),
+        };
+    }
+
+    /// <summary>"You mentioned spreadsheets: is that what they use instead of a product today, and who else do they consider?"</summary>
+    public static string Confirmation(Topic topic, Evidence mention)
+    {
+        var cue = mention.Cue ?? mention.Text;
+        // Lower-cased where it opened the founder's sentence ("Spreadsheets, mostly…").
+        if (mention.Text.StartsWith(cue, StringComparison.Ordinal) && cue.Length > 1 && char.IsUpper(cue[0]) && !char.IsUpper(cue[1]))
+        {
+            cue = char.ToLowerInvariant(cue[0]) + cue[1..];
         }
 
-        return reply.Append(Question(topic, askingAgain)).ToString();
+        // Plurals, names and words with their article read as they are; anything else is quoted: You mentioned "by hand".
+        var reads = cue.EndsWith('s') || char.IsUpper(cue[0]) || cue.StartsWith("a ", StringComparison.Ordinal) || cue.StartsWith("an ", StringComparison.Ordinal)
+            || cue.StartsWith("the ", StringComparison.Ordinal);
+        return $"You mentioned {(reads ? cue : $"\"{cue}\"")}: {topic.Confirmation}";
     }
 
     private static string JoinLabels(List<string> labels) =>

@@ -4,7 +4,7 @@ namespace Onboarding.Api.Interviews;
 
 public sealed record PlanLimit(int SessionsPerMonth, int MessagesPerSession, int AnalysesPerMonth);
 
-/// <summary>Seed 002's <c>PLAN_LIMITS</c>: per user, per calendar month (UTC).</summary>
+/// <summary>The plans' limits: per user, per calendar month (UTC).</summary>
 public static class PlanLimits
 {
     private static readonly Dictionary<string, PlanLimit> Table = new()

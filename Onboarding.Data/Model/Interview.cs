@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace Onboarding.Data.Model;
 
-/// <summary>The statuses of a founder interview, as seed 002 names them.</summary>
+/// <summary>The statuses of a founder interview, as its wire contract names them.</summary>
 public static class InterviewStatus
 {
     public const string Active = "active";
@@ -9,7 +11,7 @@ public static class InterviewStatus
     public const string Abandoned = "abandoned";
 }
 
-/// <summary>The plans of seed 002's limits table; an org is on one of them.</summary>
+/// <summary>The plans the interview's limits are set for; an org is on one of them.</summary>
 public static class Plans
 {
     public const string Trial = "trial";
@@ -21,7 +23,7 @@ public static class Plans
 }
 
 /// <summary>
-/// A guided founder interview (seed 002's <c>onboarding_sessions</c>, here <c>interview_sessions</c>). Every saved turn
+/// A guided founder interview (<c>interview_sessions</c>). Every saved turn
 /// raises <see cref="Version"/>, which clients send back as <c>expectedVersion</c> so two tabs cannot overwrite each other.
 /// </summary>
 public class InterviewSession
@@ -49,7 +51,7 @@ public class InterviewSession
     /// <summary>What the conversation has covered so far, and the brief's fields as the founder gave them.</summary>
     public InterviewState State { get; set; } = new();
 
-    /// <summary>Seed 002's <c>userContext</c>: referral source, experience, time available.</summary>
+    /// <summary>The <c>userContext</c> given at start: referral source, experience, time available.</summary>
     public InterviewUserContext? UserContext { get; set; }
 
     /// <summary>What the founder thought of the interview, given with <c>complete</c>.</summary>
@@ -77,6 +79,9 @@ public sealed record InterviewState
     /// <summary>The topic the interviewer's last question asked about; the founder's next answer is read against it.</summary>
     public string? AskedTopic { get; init; }
 
+    /// <summary>How that question asked: one of <see cref="AskKinds"/>.</summary>
+    public string Asking { get; init; } = AskKinds.Question;
+
     /// <summary>True after a revise: the next answer corrects whichever topics it speaks to.</summary>
     public bool Revising { get; init; }
 
@@ -91,12 +96,78 @@ public sealed record InterviewState
 
     /// <summary>Things the founder added during a revision that belong to no topic.</summary>
     public string? AdditionalNotes { get; init; }
+
+    /// <summary>Brief field → the founder's own correction of it on the summary, which wins over the conversation.</summary>
+    public Dictionary<string, string> Corrections { get; init; } = [];
 }
 
-/// <summary>One topic's state: covered by an answer, or skipped after the founder twice had nothing to say.</summary>
-public sealed record TopicCoverage(string? Answer, bool Skipped = false, int Evasions = 0)
+/// <summary>The ways the interviewer asks about a topic.</summary>
+public static class AskKinds
 {
-    public bool Covered => Answer is not null || Skipped;
+    /// <summary>The topic's question, the first time.</summary>
+    public const string Question = "question";
+
+    /// <summary>The question in other words, after an answer that said nothing.</summary>
+    public const string Again = "again";
+
+    /// <summary>An earlier answer touched the topic: is that what the founder meant, and what else?</summary>
+    public const string Confirmation = "confirmation";
+
+    /// <summary>Once more before the end, for a topic set aside after two answers that said nothing.</summary>
+    public const string Final = "final";
+}
+
+/// <summary>
+/// One topic's state: the founder's sentences that address it (each with the answer it came from and why it counts),
+/// sentences that only touch it (to confirm before they count), and how often it was asked.
+/// </summary>
+public sealed record TopicCoverage
+{
+    public List<Evidence> Sentences { get; init; } = [];
+
+    /// <summary>Sentences that touch the topic without being about it, e.g. "spreadsheets" in an answer about cost.</summary>
+    public List<Evidence> Mentions { get; init; } = [];
+
+    /// <summary>Questions asked about the topic, of which confirmations.</summary>
+    public int Asked { get; init; }
+
+    public int Confirmations { get; init; }
+
+    public int Evasions { get; init; }
+
+    /// <summary>Set aside after two answers that said nothing; asked once more before the interview ends.</summary>
+    public bool Deferred { get; init; }
+
+    /// <summary>Given up on: the founder had nothing to say when asked the last time. The field stays empty.</summary>
+    public bool Skipped { get; init; }
+
+    public bool Covered => Sentences.Count > 0 || Skipped;
+
+    /// <summary>
+    /// The whole answer, as interviews stored it before sentences were kept one by one; read as one sentence, so an
+    /// interview in progress across the upgrade keeps what it collected.
+    /// </summary>
+    [JsonInclude, JsonPropertyName("answer"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private string? EarlierAnswer
+    {
+        get => null;
+        init
+        {
+            if (value is not null && Sentences.Count == 0)
+            {
+                Sentences = [new Evidence(0, value, Evidence.AnsweredReason)];
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A sentence of the founder's: which answer it came from (1 for the first), what it says, why it counts, and the words
+/// that made it count (none when it simply answered the question asked).
+/// </summary>
+public sealed record Evidence(int Answer, string Text, string Reason, string? Cue = null)
+{
+    public const string AnsweredReason = "the answer to the question asked";
 }
 
 public sealed record InterviewFeedback(int? ConversationRating, int? ClarityRating, int? HelpfulnessRating, string? Comments);
@@ -130,7 +201,7 @@ public class InterviewTurn
     public DateTimeOffset CreatedAt { get; init; }
 }
 
-/// <summary>The entrepreneur brief an interview produced (seed 002's <c>entrepreneur_briefs</c>): field name → the founder's words.</summary>
+/// <summary>The entrepreneur brief an interview produced: field name → the founder's words.</summary>
 public class EntrepreneurBrief
 {
     public Guid Id { get; init; }

@@ -8,8 +8,8 @@ using Onboarding.Web.Dashboard;
 namespace Onboarding.Web.Services;
 
 /// <summary>
-/// The Api's interview surface for the interview page, with the signed-in user's API key. Errors arrive in seed
-/// 002's envelope (or its own shapes for version conflicts and state refusals) and come back as a code and message.
+/// The Api's interview surface for the interview page, with the signed-in user's API key. Errors arrive in the
+/// surface's envelope (or its own shapes for version conflicts and state refusals) and come back as a code and message.
 /// </summary>
 public sealed class InterviewApiClient(HttpClient httpClient, AuthenticationStateProvider authentication)
 {
@@ -35,9 +35,6 @@ public sealed class InterviewApiClient(HttpClient httpClient, AuthenticationStat
     public Task<InterviewResult<JsonNode>> ReviseAsync(string sessionId, CancellationToken cancellationToken = default) =>
         SendAsync<JsonNode>(HttpMethod.Post, "/api/interview/revise", new { sessionId }, cancellationToken);
 
-    public Task<InterviewResult<InterviewQueued>> QueueAsync(string sessionId, CancellationToken cancellationToken = default) =>
-        SendAsync<InterviewQueued>(HttpMethod.Post, "/api/interview/queue", new { sessionId }, cancellationToken);
-
     public async Task<InterviewResult<InterviewBrief>> BriefAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         var result = await SendAsync<JsonNode>(HttpMethod.Get, $"/api/interview/brief?sessionId={Uri.EscapeDataString(sessionId)}", null, cancellationToken);
@@ -47,8 +44,13 @@ public sealed class InterviewApiClient(HttpClient httpClient, AuthenticationStat
         }
 
         var fields = body["brief"]!.AsObject().ToDictionary(p => p.Key, p => p.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : null);
-        return new(new InterviewBrief(fields, body["analysis"]?.Deserialize<InterviewAnalysis>(JsonSerializerOptions.Web)));
+        var sources = body["sources"]?.Deserialize<Dictionary<string, InterviewFieldSource>>(JsonSerializerOptions.Web) ?? [];
+        return new(new InterviewBrief(fields, sources, body["analysis"]?.Deserialize<InterviewAnalysis>(JsonSerializerOptions.Web)));
     }
+
+    /// <summary>The summary's Approve with the founder's corrections: writes the brief with them and queues its analysis.</summary>
+    public Task<InterviewResult<JsonNode>> CompleteAsync(string sessionId, IReadOnlyDictionary<string, string> corrections, CancellationToken cancellationToken = default) =>
+        SendAsync<JsonNode>(HttpMethod.Post, "/api/interview/complete", new { sessionId, finalConfirmation = true, entrepreneurBrief = corrections }, cancellationToken);
 
     /// <summary>Saves a turn under its message id; a retry of the same id is answered as a duplicate, never written twice.</summary>
     public Task<InterviewResult<InterviewSaved>> SaveAsync(

@@ -1,6 +1,6 @@
 namespace Onboarding.Web.Services;
 
-// The Api's interview surface (seed 002), as the interview page reads it. camelCase on the wire.
+// The Api's interview surface, as the interview page reads it. camelCase on the wire.
 
 public sealed record InterviewStageInfo(int CurrentStage, int TotalStages, string StageName, string StageDescription);
 
@@ -27,12 +27,22 @@ public sealed record InterviewAnalysis(string RunId, string Status, string? Summ
     public bool IsFinal => Status is "succeeded" or "failed";
 }
 
-public sealed record InterviewBrief(IReadOnlyDictionary<string, string?> Fields, InterviewAnalysis? Analysis);
+/// <summary>One of the founder's sentences a field holds: the answer (1 for the first) it came from and the question that answer was to.</summary>
+public sealed record InterviewSourceSentence(int Answer, string? MessageId, string? Question, string Text, string Reason);
 
-public sealed record InterviewQueued(string Status, string RunId);
+/// <summary>Where a brief field came from: <c>conversation</c> (with its sentences) or the founder's own <c>correction</c>.</summary>
+public sealed record InterviewFieldSource(string Kind, IReadOnlyList<InterviewSourceSentence> Sentences)
+{
+    public bool IsCorrection => Kind == "correction";
+}
 
-/// <summary>An interview call's answer, or why there is none (seed 002's error code and message).</summary>
+public sealed record InterviewBrief(IReadOnlyDictionary<string, string?> Fields, IReadOnlyDictionary<string, InterviewFieldSource> Sources, InterviewAnalysis? Analysis);
+
+/// <summary>An interview call's answer, or why there is none (the surface's error code and message).</summary>
 public sealed record InterviewResult<T>(T? Value, string? Code = null, string? Message = null)
 {
     public bool Ok => Code is null;
 }
+
+/// <summary>The founder's own words for a brief field, given on the summary; empty clears the field.</summary>
+public sealed record BriefCorrection(string Field, string Value);

@@ -4,13 +4,13 @@ using Onboarding.Testing;
 
 namespace Onboarding.EndToEnd.Tests;
 
-/// <summary>The founder interview in Chromium on the composed system: answer, reload, pause, finish, approve, read the analysis.</summary>
+/// <summary>The founder interview in Chromium on the composed system: answer, reload, pause, finish, correct, approve, read the analysis.</summary>
 public sealed class InterviewTests(ComposedSystem system)
 {
     private readonly CodingAgent _agent = new(system);
 
     [Fact]
-    public async Task AFounderAnswersReloadsMidInterviewFinishesAndReadsTheAnalysis()
+    public async Task AFounderAnswersReloadsMidInterviewFinishesCorrectsTheBriefAndReadsTheAnalysis()
     {
         var key = await _agent.ClaimWorkspaceAsync();
         await using var context = await system.Browser.NewContextAsync();
@@ -53,11 +53,22 @@ public sealed class InterviewTests(ComposedSystem system)
             }
         }
 
-        // The summary: the brief in the founder's words, then Approve queues the analysis, which the Worker writes.
-        await Expect(page.Locator(".brief dd[data-field='company_name']")).ToHaveTextAsync("Ledgerline");
-        await Expect(page.Locator(".brief dd[data-field='target_customers']")).ToHaveTextAsync(ScriptedFounder.Answers[2]);
+        // The summary: the brief in the founder's words, each field with the answer it came from.
+        await Expect(page.Locator(".brief dd[data-field='company_name'] .value")).ToHaveTextAsync("Ledgerline");
+        await Expect(page.Locator(".brief dd[data-field='target_customers'] .value")).ToHaveTextAsync(ScriptedFounder.Answers[2]);
+        await Expect(page.Locator(".brief dd[data-field='target_customers'] .source")).ToContainTextAsync("From your answer 3, to “");
+
+        // The founder corrects a field, then Approve writes the brief with it and queues the analysis, which the Worker writes.
+        const string competitors = "Spreadsheets, Xero's own reconciliation, BlackLine and FloQast.";
+        await page.ClickAsync(".brief dd[data-field='competitors'] button.correct");
+        await page.FillAsync(".brief dd[data-field='competitors'] textarea", competitors);
+        await page.ClickAsync(".brief dd[data-field='competitors'] button.keep");
+        await Expect(page.Locator(".brief dd[data-field='competitors'] .source")).ToHaveTextAsync("Your correction: saved when you approve.");
         await page.ClickAsync("button.approve");
         await Expect(page.Locator(".analysis")).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = 30_000 });
+        await Expect(page.Locator(".brief dd[data-field='competitors'] .value")).ToHaveTextAsync(competitors);
+        await Expect(page.Locator(".brief dd[data-field='competitors'] .source")).ToHaveTextAsync("Corrected by you on the summary.");
+        await Expect(page.Locator(".brief button.correct")).ToHaveCountAsync(0);
         await Expect(page.Locator(".analysis .summary")).ToContainTextAsync("Ledgerline: We're building Ledgerline");
         await Expect(page.Locator(".analysis .insight")).ToHaveCountAsync(6);
         await Expect(page.Locator(".analysis .insight[data-id='customer-focus'] .headline")).ToHaveTextAsync("A specific first customer");

@@ -7,7 +7,7 @@ namespace Onboarding.Web.Components.Pages.Dashboard;
 /// <summary>
 /// The founder interview: the chat (each reply streamed, each turn saved once under its message id with the version
 /// it answers), progress through the seven stages, pause and resume, abandon and recover, and at the end the brief
-/// with Approve and Revise, then its analysis. The interview's id rides in the address, so a reload goes on from there.
+/// (each field with where it came from, and correctable) with Approve and Revise, then its analysis. The interview's id rides in the address, so a reload goes on from there.
 /// </summary>
 public sealed partial class InterviewPage : IDisposable
 {
@@ -15,6 +15,7 @@ public sealed partial class InterviewPage : IDisposable
 
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Line> _lines = [];
+    private readonly Dictionary<string, string> _corrections = [];
     private View _view = View.Loading;
     private string? _sessionId;
     private string _introduction = "";
@@ -116,13 +117,28 @@ public sealed partial class InterviewPage : IDisposable
         }
     });
 
+    /// <summary>Approve: the brief with the founder's corrections is written and its analysis queued.</summary>
     private async Task ApproveAsync() => await BusyAsync(async () =>
     {
-        if (Accept(await Api.QueueAsync(_sessionId!, _stop.Token)))
+        if (Accept(await Api.CompleteAsync(_sessionId!, _corrections, _stop.Token)))
         {
+            _corrections.Clear();
             await LoadBriefAsync();
         }
     });
+
+    /// <summary>A field in the founder's words, kept until Approve; back to what the conversation said, it is no correction.</summary>
+    private void Correct(BriefCorrection correction)
+    {
+        if ((_brief?.Fields.GetValueOrDefault(correction.Field) ?? "") == correction.Value)
+        {
+            _corrections.Remove(correction.Field);
+        }
+        else
+        {
+            _corrections[correction.Field] = correction.Value;
+        }
+    }
 
     /// <summary>One turn: the founder's answer, the streamed reply, then the save of both under one message id.</summary>
     private async Task SendAsync()
