@@ -36,7 +36,7 @@ builder.AddProject<Projects.Onboarding_Worker>("worker")
 
 var web = builder.AddProject<Projects.Onboarding_Web>("web")
     .WithReference(api).WithReference(redis)
-    .WithEnvironment("AspireDashboard__Url", builder.Configuration["ASPNETCORE_URLS"])
+    .WithAspireDashboardUrl()
     .WaitFor(api)
     .WithHttpHealthCheck("/health")
     .WithReplicas(Replicas("web"));

@@ -1,6 +1,9 @@
 using System.Net;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Npgsql;
+using Onboarding.AppHost.Hosting;
 using Onboarding.Bench.Infrastructure;
 using Onboarding.EndToEnd.Tests.Infrastructure;
 using Onboarding.Testing;
@@ -122,6 +125,41 @@ public sealed class AppHostTests(ComposedSystem system)
         {
             data.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task AnExternalPostgresAndRedisGivenByConnectionStringAreUsedInsteadOfLocalOnes()
+    {
+        // Arrange: a database of its own on the shared system's Postgres, and that system's Redis, as "external" stores.
+        var external = new NpgsqlConnectionStringBuilder(system.App.PostgresConnectionString) { Database = "external_" + Guid.NewGuid().ToString("N")[..8] };
+        await using (var admin = new NpgsqlConnection(system.App.PostgresConnectionString))
+        {
+            await admin.OpenAsync(Cancel);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {external.Database}", admin);
+            await create.ExecuteNonQueryAsync(Cancel);
+        }
+
+        // Act
+        await using var app = await ComposedApp.StartAsync(
+            new ComposedAppOptions
+            {
+                AppHostSettings =
+                {
+                    ["ConnectionStrings:onboardingdb"] = external.ConnectionString,
+                    ["ConnectionStrings:redis"] = system.App.RedisConnectionString,
+                },
+            },
+            Cancel);
+        using var client = new OnboardingClient(new Uri(app.ApiUrl));
+        var session = await client.OpenSessionAsync(Cancel);
+
+        // Assert: no local stores in the graph; the migrations ran there and the session is stored there.
+        var resources = app.App.Services.GetRequiredService<DistributedApplicationModel>().Resources;
+        Assert.DoesNotContain(resources, resource => resource is PostgresServerResource or RedisServerResource);
+        await using var connection = new NpgsqlConnection(external.ConnectionString);
+        await connection.OpenAsync(Cancel);
+        await using var stored = new NpgsqlCommand("SELECT count(*) FROM agent_sessions WHERE id = $1", connection) { Parameters = { new() { Value = session.Id } } };
+        Assert.Equal(1L, await stored.ExecuteScalarAsync(Cancel));
     }
 
     private static async Task<(string State, int Attempts)?> JobAsync(string connectionString, string runId)

@@ -269,6 +269,7 @@ public sealed class ComposedApp : IAsyncDisposable
         $"Parameters:signing-key={Options.SigningKey}",
         .. Services.Select(service => $"Replicas:{service}={Options.Replicas(service)}"),
         .. Options.Dashboard ? Options.DashboardArguments() : [],
+        .. Options.AppHostSettings.Select(setting => $"{setting.Key}={setting.Value}"),
     ];
 
     private async Task WatchAsync(ResourceNotificationService notifications, ResourceLoggerService logs)

@@ -22,6 +22,9 @@ public sealed class ComposedAppOptions
     /// <summary>Installs Debian's Chromium as well when it is missing.</summary>
     public bool Chromium { get; init; }
 
+    /// <summary>Settings of the AppHost itself (<c>ConnectionStrings:onboardingdb</c> for an external database), as the README's table names them.</summary>
+    public Dictionary<string, string> AppHostSettings { get; init; } = [];
+
     /// <summary>Settings for every service (Api, Worker, Web), as environment variables (<c>Crawler__AllowPrivateNetworks</c>).</summary>
     public Dictionary<string, string?> Settings { get; init; } = [];
 
