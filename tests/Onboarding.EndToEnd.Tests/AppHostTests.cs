@@ -114,12 +114,15 @@ public sealed class AppHostTests(ComposedSystem system)
 
             Assert.All(processes, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"process {pid} is still running:\n{log}"));
             Assert.Empty(ProcessesMentioning(data.FullName));
+            // Postgres went down by its own clean shutdown, not killed: no recovery on the next start.
+            var (_, control) = await Prerequisites.RunAsync(Path.Combine(Prerequisites.PostgresBinDirectory!, "pg_controldata"), [Path.Combine(data.FullName, "postgres")], Cancel);
+            Assert.Matches(@"Database cluster state:\s+shut down\n", control + "\n");
 
             // The same data and secrets, started again: the run is still there and completes.
             await using var second = await ComposedApp.StartAsync(options, Cancel);
             using var again = new OnboardingClient(new Uri(second.ApiUrl));
             await Eventually.TrueAsync(async () => await again.StatusAsync(workspace, sessionId, Cancel) == "completed", TimeSpan.FromSeconds(90), "the handed-back run to complete after the restart");
-            Assert.Equal(("succeeded", 1), await JobAsync(new NpgsqlConnectionStringBuilder(second.PostgresConnectionString) { Pooling = false }.ConnectionString, runId));
+            Assert.Equal("succeeded", (await JobAsync(new NpgsqlConnectionStringBuilder(second.PostgresConnectionString) { Pooling = false }.ConnectionString, runId))?.State);
         }
         finally
         {

@@ -10,7 +10,7 @@ namespace Onboarding.Reliability.Tests.Infrastructure;
 /// The composed system scaled out on one machine through the AppHost's replicas: two Api, two Web and three Worker
 /// processes against one Postgres and one Redis, all on loopback. Postgres runs durably (fsync and synchronous_commit
 /// on), as in production, so "acknowledged" means on disk. Leases are short so a killed worker's job is rescued within
-/// seconds, and rate limits are lifted. Faults are injected through the same processes and the orchestrator's
+/// seconds (a 10 s lease), and rate limits are lifted. Faults are injected through the same processes and the orchestrator's
 /// resource commands: kill -9, restarts, cut connections, a paused or stopped Redis.
 /// </summary>
 public sealed class ScaledSystem : IAsyncLifetime
@@ -69,7 +69,9 @@ public sealed class ScaledSystem : IAsyncLifetime
             Settings =
             {
                 ["Crawler__AllowPrivateNetworks"] = "true",
-                ["Jobs__LeaseDuration"] = "00:00:04",
+                // Ten heartbeats long: a worker starved of CPU for a few seconds (the suite shares two cores with seven
+                // services) keeps its lease; a killed one's job is still rescued within seconds.
+                ["Jobs__LeaseDuration"] = "00:00:10",
                 ["Jobs__HeartbeatInterval"] = "00:00:01",
                 ["Jobs__PollInterval"] = "00:00:01",
                 ["Jobs__RetryBaseDelay"] = "00:00:01",
