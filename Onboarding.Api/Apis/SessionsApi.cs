@@ -99,7 +99,7 @@ public static class SessionsApi
         }
 
         var options = services.Options.Value;
-        var (document, bytes, error) = await JsonBody.ReadAsync(request, options.MaxAppendRequestBytes, allowEmpty: false, cancellationToken);
+        var (document, bytes, error) = await JsonBody.ReadAsync(request, options.MaxAppendRequestBytes, allowEmpty: false, cancellationToken, EventValidator.PayloadPath);
         using var _ = document;
         if (error is not null)
         {
