@@ -44,6 +44,8 @@ public sealed class ApiFuzzTests(OnboardingApiFactory factory)
             await run.CheckAsync(fuzzCase);
         }
 
+        await run.CheckWritesAsync();
+
         var elapsed = clock.Elapsed;
         var fields = document.Operations.Sum(op => (op.TakesBody ? FuzzCases.FieldsOf(op).Count : 0) + op.Parameters.Count);
         var summary = $"seed {seed}: {run.Sent:N0} requests ({exhaustive:N0} of every kind, {run.Sent - exhaustive:N0} random) over {document.Operations.Count} "

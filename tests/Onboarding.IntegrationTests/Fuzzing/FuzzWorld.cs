@@ -88,8 +88,12 @@ public sealed partial class FuzzWorld(HttpClient http, int number)
 
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
 
-    /// <summary>How many things this world has made; each writes to the database, as no case may when refused.</summary>
-    public int Made { get; private set; }
+    // The valid call as the values now stand, kept since every case starts from a copy of it.
+    private RequestDraft? _baseline;
+
+    /// <summary>A copy of the operation's valid call in this world, to change.</summary>
+    public async Task<RequestDraft> BaselineAsync(Operation operation) =>
+        (_baseline ??= await RequestDraft.BaselineAsync(operation, this)).Copy();
 
     /// <summary>The path's parameters as this world fills them.</summary>
     public static string PlaceholderOf(string parameter, string path) => parameter switch
@@ -115,7 +119,7 @@ public sealed partial class FuzzWorld(HttpClient http, int number)
         if (!_values.ContainsKey(name))
         {
             await MakeAsync(name);
-            Made++;
+            _baseline = null;
         }
 
         return _values[name];
@@ -130,11 +134,13 @@ public sealed partial class FuzzWorld(HttpClient http, int number)
         foreach (var name in Baselines[operation.Key].Consumes)
         {
             _values.Remove(name);
+            _baseline = null;
         }
 
         if (response?["apiKey"] is JsonValue key && key.TryGetValue<string>(out var issued))
         {
             _values["apiKey"] = issued;
+            _baseline = null;
         }
     }
 

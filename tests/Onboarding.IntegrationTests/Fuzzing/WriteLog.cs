@@ -4,8 +4,8 @@ namespace Onboarding.IntegrationTests.Fuzzing;
 
 /// <summary>
 /// The fuzzer's own database, migrated like any other, with a trigger on every table that records each row inserted,
-/// updated or deleted, in the writer's own transaction: a write that was rolled back leaves no record, so a refused
-/// request that leaves none committed nothing. Other tests share the server, never this database.
+/// updated or deleted, and when, in the writer's own transaction: a write that was rolled back leaves no record, so a
+/// refused request during which none was made committed nothing. Other tests share the server, never this database.
 /// </summary>
 public sealed class WriteLog : IAsyncDisposable
 {
@@ -26,7 +26,8 @@ public sealed class WriteLog : IAsyncDisposable
         var log = new WriteLog(serverConnectionString, "fuzz_" + Guid.NewGuid().ToString("N")[..12]);
         await Onboarding.Data.Extensions.MigrateOnboardingDatabaseAsync(log.ConnectionString, cancellationToken);
         await using var command = log._database.CreateCommand("""
-            CREATE TABLE fuzz_writes (id bigserial PRIMARY KEY, table_name text NOT NULL, operation text NOT NULL);
+            CREATE TABLE fuzz_writes (
+              id bigserial PRIMARY KEY, table_name text NOT NULL, operation text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp());
             CREATE FUNCTION fuzz_record() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
               INSERT INTO fuzz_writes (table_name, operation) VALUES (TG_TABLE_NAME, TG_OP);
@@ -51,20 +52,19 @@ public sealed class WriteLog : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>What was written after <paramref name="mark"/>, e.g. "agent_sessions INSERT × 1".</summary>
-    public async Task<string> SinceAsync(long mark, CancellationToken cancellationToken)
+    /// <summary>Each write after <paramref name="mark"/>: its number, what it wrote ("users INSERT") and when (this machine's clock).</summary>
+    public async Task<List<(long Id, string What, DateTime At)>> SinceAsync(long mark, CancellationToken cancellationToken)
     {
-        await using var command = _database.CreateCommand(
-            "SELECT table_name || ' ' || operation || ' × ' || count(*) FROM fuzz_writes WHERE id > $1 GROUP BY table_name, operation ORDER BY 1");
+        await using var command = _database.CreateCommand("SELECT id, table_name || ' ' || operation, at FROM fuzz_writes WHERE id > $1 ORDER BY id");
         command.Parameters.AddWithValue(mark);
-        var writes = new List<string>();
+        var writes = new List<(long, string, DateTime)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            writes.Add(reader.GetString(0));
+            writes.Add((reader.GetInt64(0), reader.GetString(1), reader.GetDateTime(2)));
         }
 
-        return string.Join(", ", writes);
+        return writes;
     }
 
     public async ValueTask DisposeAsync()
