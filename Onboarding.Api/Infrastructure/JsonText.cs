@@ -153,11 +153,9 @@ public static class JsonText
         {
             case JsonValueKind.Object:
                 output.Write("{"u8);
-                var firstProperty = true;
                 foreach (var property in element.EnumerateObject())
                 {
-                    output.Write(firstProperty ? ""u8 : ","u8);
-                    firstProperty = false;
+                    Separate(output);
                     WriteString(JsonMarshal.GetRawUtf8PropertyName(property), output);
                     output.Write(":"u8);
                     WriteCompact(property.Value, output);
@@ -167,11 +165,9 @@ public static class JsonText
                 break;
             case JsonValueKind.Array:
                 output.Write("["u8);
-                var firstItem = true;
                 foreach (var item in element.EnumerateArray())
                 {
-                    output.Write(firstItem ? ""u8 : ","u8);
-                    firstItem = false;
+                    Separate(output);
                     WriteCompact(item, output);
                 }
 
@@ -183,6 +179,15 @@ public static class JsonText
             default:
                 output.Write(JsonMarshal.GetRawUtf8Value(element));
                 break;
+        }
+    }
+
+    /// <summary>A comma before every member or item but the first, which follows its opening bracket.</summary>
+    private static void Separate(ArrayBufferWriter<byte> output)
+    {
+        if (output.WrittenSpan[^1] is not ((byte)'{' or (byte)'['))
+        {
+            output.Write(","u8);
         }
     }
 

@@ -12,7 +12,8 @@ namespace Onboarding.IntegrationTests.Api;
 
 /// <summary>
 /// Text Postgres cannot store, or that is not Unicode at all, on every surface: refused with the field named where the
-/// field is text, kept as sent where the payload is opaque. Each of these answered 500 before the rule.
+/// field is text, kept as sent where the payload is opaque; and text longer than its column. Each of these answered 500
+/// before its fix; the fuzzer (<c>Fuzzing/ApiFuzzTests</c>) found the last two.
 /// </summary>
 public sealed class HostileTextTests(OnboardingApiFactory factory)
 {
@@ -133,6 +134,38 @@ public sealed class HostileTextTests(OnboardingApiFactory factory)
         Assert.Equal("A property name in companyContext.sources contains a NUL character (\\u0000), which text may not hold.", await ErrorMessageAsync(response));
     }
 
+    [Fact]
+    public async Task AContextsCompanyNameLongerThanItsColumnIsRefusedAndOneThatFitsIsKept()
+    {
+        var (key, _, _) = await _client.ClaimWorkspaceAsync();
+
+        using var refused = await SendAsync(key, HttpMethod.Put, "/api/context", Context(new string('n', 201)));
+        using var kept = await SendAsync(key, HttpMethod.Put, "/api/context", Context(new string('n', 200)));
+
+        await AssertErrorAsync(refused, 400, "invalid_request");
+        Assert.Contains("companyContext.name", await ErrorMessageAsync(refused));
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.Equal(new string('n', 200), (await ReadJsonAsync(kept))["companyName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ABriefsCompanyNameLongerThanTheProjectsIsRefusedInTheInterviewsEnvelope()
+    {
+        var (key, _, _) = await _client.ClaimWorkspaceAsync();
+        using var started = await SendAsync(key, HttpMethod.Post, "/api/interview/start", "{}");
+        var sessionId = (await ReadJsonAsync(started))["sessionId"]!.GetValue<string>();
+
+        using var refused = await SendAsync(key, HttpMethod.Post, "/api/interview/complete", Completion(sessionId, new string('n', 201)));
+        using var completed = await SendAsync(key, HttpMethod.Post, "/api/interview/complete", Completion(sessionId, new string('n', 200)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = (await ReadJsonAsync(refused))["error"]!;
+        Assert.Equal("INVALID_REQUEST", error["code"]!.GetValue<string>());
+        Assert.Contains("entrepreneurBrief.company_name", error["message"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
+        Assert.Equal(new string('n', 200), (await ReadJsonAsync(completed))["projectCreated"]!["projectName"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("""{"a":1,"b":[true,false,null,-0,1e400,1.50E+3],"c":{"d":"x"}}""")]
     [InlineData("""{"markup":"<b>&amp;</b>","escaped":"\u003c\/\u00e9\n\t\"\\","line":"\u2028\u0085\u007f\u001f"}""")]
@@ -150,6 +183,12 @@ public sealed class HostileTextTests(OnboardingApiFactory factory)
 
         Assert.Equal(Encoding.UTF8.GetString(stream.ToArray()), JsonText.Compact(document.RootElement));
     }
+
+    private static string Context(string companyName) =>
+        JsonSerializer.Serialize(new { companyContext = new { name = companyName, website = "https://acme.example" } });
+
+    private static string Completion(string sessionId, string companyName) =>
+        JsonSerializer.Serialize(new { sessionId, finalConfirmation = true, entrepreneurBrief = new Dictionary<string, string> { ["company_name"] = companyName } });
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
