@@ -33,6 +33,7 @@ public static class ClaimsApi
             .Produces<ClaimRequestResponse>(StatusCodes.Status202Accepted)
             .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict,
                 StatusCodes.Status410Gone, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable)
+            .RequiresWriteToken()
             .RateLimitedPerIp("claim", o => o.ClaimPerIp, WhenRedisIsDown.FailClosed);
 
         api.MapMethods("/claim/{claimId}", [HttpMethods.Get, HttpMethods.Head], PreviewClaim)

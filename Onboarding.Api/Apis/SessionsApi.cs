@@ -35,6 +35,7 @@ public static class SessionsApi
             .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status410Gone,
                 StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity)
             .WithExamples(SessionExamples.AppendRequest, SessionExamples.AppendResponse)
+            .RequiresWriteToken()
             .RateLimitedPerIp("append", o => o.AppendPerIp, WhenRedisIsDown.LocalLimit);
 
         api.MapGet("/{sessionId}", ReadSession)
@@ -50,7 +51,8 @@ public static class SessionsApi
             .WithSummary("Revoke every viewer link of a session")
             .WithDescription("Invalidates view_url and every token rotated from it, and returns a new view_url. Requires Authorization: Bearer <write_token>.")
             .Produces<RevokeViewResponse>()
-            .ProducesError(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status410Gone);
+            .ProducesError(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status410Gone)
+            .RequiresWriteToken();
 
         return app;
     }
@@ -99,7 +101,7 @@ public static class SessionsApi
         }
 
         var options = services.Options.Value;
-        var (document, bytes, error) = await JsonBody.ReadAsync(request, options.MaxAppendRequestBytes, allowEmpty: false, cancellationToken);
+        var (document, bytes, error) = await JsonBody.ReadAsync(request, options.MaxAppendRequestBytes, allowEmpty: false, cancellationToken, EventValidator.PayloadPath);
         using var _ = document;
         if (error is not null)
         {

@@ -153,7 +153,17 @@ public static class WorkspaceApi
         HttpRequest request, ClaimsPrincipal user, ContextService contexts, CancellationToken cancellationToken)
     {
         var (body, _, error) = await ReadAsync<UpdateContextRequest>(request, cancellationToken);
-        return error ?? (Results<Ok<ContextResponse>, JsonHttpResult<ApiError>>)TypedResults.Ok(await contexts.UpdateAsync(WorkspaceOf(user), body!, cancellationToken));
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (WorkspaceRules.CheckContext(body!) is { } problem)
+        {
+            return Errors.InvalidRequest(problem);
+        }
+
+        return TypedResults.Ok(await contexts.UpdateAsync(WorkspaceOf(user), body!, cancellationToken));
     }
 
     public static async Task<Results<Ok<RegenerateResponse>, JsonHttpResult<RegenerateRefusal>, JsonHttpResult<ApiError>>> Regenerate(

@@ -20,9 +20,12 @@ public static class JsonBody
         AllowDuplicateProperties = false,
     };
 
-    /// <summary>The parsed body (null when empty and <paramref name="allowEmpty"/>), its bytes, or the error to return.</summary>
+    /// <summary>
+    /// The parsed body (null when empty and <paramref name="allowEmpty"/>), its bytes, or the error to return. Every string
+    /// and property name must be text by <see cref="JsonText"/>'s rule, except under the <paramref name="opaque"/> path.
+    /// </summary>
     public static async Task<(JsonDocument? Document, byte[] Bytes, JsonHttpResult<ApiError>? Error)> ReadAsync(
-        HttpRequest request, long maxBytes, bool allowEmpty, CancellationToken cancellationToken)
+        HttpRequest request, long maxBytes, bool allowEmpty, CancellationToken cancellationToken, params string[] opaque)
     {
         var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
@@ -66,21 +69,36 @@ public static class JsonBody
             return (null, bytes, Errors.InvalidRequest("The request body is not valid UTF-8."));
         }
 
+        JsonDocument document;
         try
         {
-            var document = JsonDocument.Parse(bytes, DocumentOptions);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                document.Dispose();
-                return (null, bytes, Errors.InvalidRequest("The request body must be a JSON object."));
-            }
-
-            return (document, bytes, null);
+            document = JsonDocument.Parse(bytes, DocumentOptions);
         }
         catch (JsonException e)
         {
             return (null, bytes, Errors.InvalidRequest($"The request body is not valid JSON: {e.Message}"));
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate check decodes every property name and cannot decode one that is not text; read again without
+            // it to say which one.
+            using var lenient = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = DocumentOptions.MaxDepth });
+            return (null, bytes, Errors.InvalidRequest(JsonText.FirstProblem(lenient.RootElement, opaque) ?? "The request body is not valid JSON."));
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            return (null, bytes, Errors.InvalidRequest("The request body must be a JSON object."));
+        }
+
+        if (JsonText.FirstProblem(document.RootElement, opaque) is { } problem)
+        {
+            document.Dispose();
+            return (null, bytes, Errors.InvalidRequest(problem));
+        }
+
+        return (document, bytes, null);
     }
 
     private static bool IsJson(string? contentType) =>

@@ -101,6 +101,11 @@ public static class InterviewRules
             {
                 return $"Each entrepreneurBrief field must be at most {MaxFieldLength} characters.";
             }
+
+            if (brief.GetValueOrDefault("company_name")?.Trim().Length > Workspaces.WorkspaceRules.MaxCompanyNameLength)
+            {
+                return $"entrepreneurBrief.company_name names the project: at most {Workspaces.WorkspaceRules.MaxCompanyNameLength} characters.";
+            }
         }
 
         if (request.UserFeedback is { } feedback)

@@ -1,7 +1,7 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Onboarding.Api.Infrastructure;
 
 namespace Onboarding.Api.Sessions;
 
@@ -20,14 +20,10 @@ public static partial class EventValidator
     public const string SessionOpened = "onboarding.session_opened";
     public const string Claimed = "onboarding.claimed";
 
-    private static readonly string[] Tiers = ["minimal", "limited", "high", "critical"];
+    /// <summary>Where the payloads are in an append body: opaque JSON, not text (see <see cref="JsonText"/>).</summary>
+    public static readonly string[] PayloadPath = ["events", "[]", "payload"];
 
-    private static readonly JsonWriterOptions CompactWriter = new()
-    {
-        // Keeps '<', '&' and non-ASCII text as themselves, so the byte limit measures what the agent sent.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Indented = false,
-    };
+    private static readonly string[] Tiers = ["minimal", "limited", "high", "critical"];
 
     /// <summary>Required payload fields of the canonical types, checked in order.</summary>
     private static readonly Dictionary<string, Field[]> CanonicalPayloads = new(StringComparer.Ordinal)
@@ -88,18 +84,6 @@ public static partial class EventValidator
         return (accepted, null);
     }
 
-    /// <summary>The compact JSON form of a payload, as stored and hashed.</summary>
-    public static string Compact(JsonElement payload)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, CompactWriter))
-        {
-            payload.WriteTo(writer);
-        }
-
-        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
-    }
-
     private static (ValidatedEvent?, EventRejection?) ValidateOne(JsonElement element, int index, int maxEventBytes)
     {
         var at = $"events[{index}]";
@@ -134,16 +118,8 @@ public static partial class EventValidator
             return (null, new EventRejection($"{at}.payload is required and must be an object.", Index: index));
         }
 
-        string compact;
-        try
-        {
-            compact = Compact(payload);
-        }
-        catch (ArgumentException)
-        {
-            return (null, new EventRejection($"{at}.payload contains text that is not valid Unicode.", Index: index));
-        }
-
+        // The payload is opaque: it is stored as sent, NUL and unpaired surrogates included (as their escapes).
+        var compact = JsonText.Compact(payload);
         if (Encoding.UTF8.GetByteCount(compact) > maxEventBytes)
         {
             return (null, new EventRejection($"{at}", TooLarge: true, Index: index));
@@ -191,11 +167,12 @@ public static partial class EventValidator
     {
         public static Field Text(string name, Regex? pattern = null, bool optional = false) => new(name, optional, (value, path) =>
             value.ValueKind != JsonValueKind.String ? $"{path} must be a string."
+            : JsonText.Problem(value) is { } problem ? $"{path} {problem}."
             : pattern is not null && !pattern.IsMatch(value.GetString()!) ? $"{path} must match {pattern}."
             : null);
 
         public static Field OneOf(string name, string[] allowed) => new(name, false, (value, path) =>
-            value.ValueKind == JsonValueKind.String && allowed.Contains(value.GetString(), StringComparer.Ordinal)
+            value.ValueKind == JsonValueKind.String && JsonText.Problem(value) is null && allowed.Any(value.ValueEquals)
                 ? null
                 : $"{path} must be one of {string.Join(", ", allowed)}.");
 
@@ -205,9 +182,9 @@ public static partial class EventValidator
                 : $"{path} must be a non-negative integer.");
 
         public static Field TextArray(string name) => new(name, false, (value, path) =>
-            value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(item => item.ValueKind == JsonValueKind.String)
-                ? null
-                : $"{path} must be an array of strings.");
+            value.ValueKind != JsonValueKind.Array || !value.EnumerateArray().All(item => item.ValueKind == JsonValueKind.String)
+                ? $"{path} must be an array of strings."
+                : value.EnumerateArray().Select((item, i) => JsonText.Problem(item) is { } problem ? $"{path}[{i}] {problem}." : null).FirstOrDefault(p => p is not null));
 
         public static Field ObjectArray(string name, Field[] itemFields) => new(name, false, (value, path) =>
         {

@@ -7,6 +7,9 @@ public static class WorkspaceRules
 {
     public const int MaxUrlLength = 2048;
     public const int MaxNameLength = 100;
+
+    /// <summary>A company's name names its profile and its projects, in columns of this many characters.</summary>
+    public const int MaxCompanyNameLength = 200;
     public const int MaxFreeformLength = 10_000;
 
     /// <summary>An absolute http(s) URL with a host and no credentials, e.g. https://acme.com.</summary>
@@ -24,6 +27,10 @@ public static class WorkspaceRules
         && (host.Equals("linkedin.com", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".linkedin.com", StringComparison.OrdinalIgnoreCase));
 
     public static bool IsEmail(string? value) => ClaimRules.IsValidEmail(value);
+
+    /// <summary>What is wrong with a context given by hand, or null; the rest of it is free text kept as given.</summary>
+    public static string? CheckContext(UpdateContextRequest request) =>
+        request.CompanyContext?.Name?.Length > MaxCompanyNameLength ? $"companyContext.name must be at most {MaxCompanyNameLength} characters." : null;
 
     /// <summary>Seed 000: the first name defaults to the email's local part (sid@acme.com → sid), up to its first separator.</summary>
     public static string FirstNameFromEmail(string email)

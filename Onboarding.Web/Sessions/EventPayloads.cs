@@ -70,8 +70,24 @@ public static class EventPayloads
     };
 
     /// <summary>The payload as indented JSON, for types the viewer has no special rendering for.</summary>
-    public static string ToPrettyJson(JsonElement payload) =>
-        payload.ValueKind == JsonValueKind.Undefined ? "(no payload)" : JsonSerializer.Serialize(payload, Pretty);
+    public static string ToPrettyJson(JsonElement payload)
+    {
+        if (payload.ValueKind == JsonValueKind.Undefined)
+        {
+            return "(no payload)";
+        }
+
+        try
+        {
+            return JsonSerializer.Serialize(payload, Pretty);
+        }
+        catch (JsonException)
+        {
+            // An unpaired surrogate (kept as its \u escape, since payloads are stored as sent) cannot be decoded to be
+            // indented; the compact text as sent shows it.
+            return payload.GetRawText();
+        }
+    }
 
     public static SessionOpenedPayload? SessionOpened(JsonElement p) =>
         p.ValueKind != JsonValueKind.Object ? null
@@ -122,9 +138,25 @@ public static class EventPayloads
         (Text(p, "org") ?? Text(p, "org_slug")) is { } org ? new ClaimedPayload(org) : null;
 
     private static string? Text(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) ? AsText(value) : null;
+
+    /// <summary>The string's text; null for anything else, and for a string that is not text (an unpaired surrogate).</summary>
+    private static string? AsText(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     private static string? OptionalText(JsonElement obj, string name) => Text(obj, name) is { Length: > 0 } text ? text : null;
 
@@ -138,12 +170,12 @@ public static class EventPayloads
         var items = new List<string>();
         foreach (var item in value.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.String)
+            if (AsText(item) is not { } text)
             {
                 return null;
             }
 
-            items.Add(item.GetString()!);
+            items.Add(text);
         }
 
         return items;

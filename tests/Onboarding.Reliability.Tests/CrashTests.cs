@@ -116,10 +116,11 @@ public sealed class CrashTests(ScaledSystem system)
     [Fact]
     public async Task AppendsGoOnWhileRedisIsPaused()
     {
-        var (traffic, running) = await AppendTraffic.StartAsync(system, agents: 8, TimeSpan.FromSeconds(8));
+        var (traffic, running) = await AppendTraffic.StartAsync(system, agents: 8, TimeSpan.FromSeconds(12));
         await Task.Delay(TimeSpan.FromSeconds(2), Cancel);
-        await system.PauseRedisAsync(TimeSpan.FromSeconds(3));
-        // A limit that fails closed gives the silent Redis half a second, then refuses: not held until the pause ends.
+        await system.PauseRedisAsync(TimeSpan.FromSeconds(8));
+        // A limit that fails closed waits out the Redis client's own timeout (5 s from the write), then refuses: before
+        // the pause ends, and without taking a process that is merely slow for a Redis that answers nothing.
         using var lookup = await system.Clients[0].Http.GetAsync("/onboarding/lookup?domain=acme.example", Cancel);
         await running;
 
@@ -127,7 +128,7 @@ public sealed class CrashTests(ScaledSystem system)
         var ledger = await traffic.AssertNothingLostAsync();
         Assert.Equal(ledger.Attempts, traffic.Count("202"));
         await system.AssertRecoveredAsync();
-        Outcomes.Record($"Redis paused (CLIENT PAUSE 3000 ALL) under load: {ledger}; a domain lookup meanwhile (its limit fails closed) answered {(int)lookup.StatusCode}.");
+        Outcomes.Record($"Redis paused (CLIENT PAUSE 8000 ALL) under load: {ledger}; a domain lookup meanwhile (its limit fails closed) answered {(int)lookup.StatusCode}.");
     }
 
     /// <summary>Each Api instance takes an append again, on a fresh session.</summary>

@@ -99,6 +99,17 @@ public class EventCardTests : FluentContext
     }
 
     [Theory]
+    [InlineData("onboarding.note")]
+    [InlineData("onboarding.first_telemetry")]
+    public void AnUnpairedSurrogateInAPayloadIsShownAsItsEscape(string type)
+    {
+        // Payloads are stored as sent; an unpaired surrogate cannot be decoded, so the card shows the JSON text as sent.
+        var cut = RenderEvent(type, """{"agent_id":"a\ud800b"}""");
+
+        Assert.Contains("""{"agent_id":"a\ud800b"}""", cut.Find("pre.json").TextContent);
+    }
+
+    [Theory]
     [InlineData("onboarding.note", """{"text":"<script>alert(1)</script><img src=x onerror=alert(2)>"}""")]
     [InlineData("onboarding.jurisdiction_selected", """{"jurisdiction":"<script>alert(1)</script><img src=x onerror=alert(2)>"}""")]
     [InlineData("onboarding.first_telemetry", """{"agent_id":"<script>alert(1)</script><img src=x onerror=alert(2)>"}""")]
