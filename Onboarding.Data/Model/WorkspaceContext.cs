@@ -2,7 +2,8 @@ namespace Onboarding.Data.Model;
 
 // What the scrape learns about a workspace's company, stored on the user's profile as JSON (camelCase on the
 // wire, like the rest of /api). Every list is empty rather than null when nothing was found, and Sources maps
-// a field's name (camelCase, e.g. "description") to the URLs of the pages it came from.
+// a field's name (camelCase, e.g. "description") to the URLs of the pages it came from; Evidence, keyed the
+// same way, says whether the site stated the field or the generator inferred it, and how sure it is.
 
 /// <summary>The company itself: who it is and what it sells.</summary>
 public sealed record CompanyContext
@@ -28,6 +29,16 @@ public sealed record CompanyContext
     public string? Headquarters { get; init; }
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Sources { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    public IReadOnlyDictionary<string, FieldEvidence> Evidence { get; init; } = new Dictionary<string, FieldEvidence>();
+}
+
+/// <summary>How a field is known: <c>stated</c> when a page says it in so many words, <c>inferred</c> when the
+/// generator concluded it; <c>Confidence</c> runs from 0 to 1.</summary>
+public sealed record FieldEvidence(string Basis, double Confidence)
+{
+    public const string Stated = "stated";
+    public const string Inferred = "inferred";
 }
 
 /// <summary>A product or service the company offers.</summary>
@@ -52,6 +63,8 @@ public sealed record MarketContext
     public string? PricingModel { get; init; }
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Sources { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    public IReadOnlyDictionary<string, FieldEvidence> Evidence { get; init; } = new Dictionary<string, FieldEvidence>();
 }
 
 /// <summary>The Ideal Customer Profile: who buys, and why.</summary>
@@ -75,6 +88,8 @@ public sealed record IdealCustomerProfile
     public IReadOnlyList<string> Regions { get; init; } = [];
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Sources { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    public IReadOnlyDictionary<string, FieldEvidence> Evidence { get; init; } = new Dictionary<string, FieldEvidence>();
 }
 
 /// <summary>The person behind the workspace, as they described themselves (seed 003's <c>user_context</c>).</summary>

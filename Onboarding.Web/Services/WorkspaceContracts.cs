@@ -32,20 +32,26 @@ public sealed record RunStepView(string Name, string? Detail, string Outcome, in
 
 public sealed record RunDetailsView(RunView Run, IReadOnlyList<RunStepView> Steps);
 
+/// <summary>Whether the site stated a field (<c>stated</c>) or the generator inferred it (<c>inferred</c>), from 0 to 1 sure.</summary>
+public sealed record FieldEvidenceView(string Basis, double Confidence);
+
 public sealed record OfferingView(string Name, string? Description);
 
 public sealed record CompanyContextView(
     string Name, string Website, string? Tagline, string? Description, IReadOnlyList<OfferingView>? Products, IReadOnlyList<string>? Pricing,
-    IReadOnlyList<string>? Customers, string? Headquarters, IReadOnlyDictionary<string, IReadOnlyList<string>>? Sources);
+    IReadOnlyList<string>? Customers, string? Headquarters, IReadOnlyDictionary<string, IReadOnlyList<string>>? Sources,
+    IReadOnlyDictionary<string, FieldEvidenceView>? Evidence = null);
 
 public sealed record MarketContextView(
     string? Category, IReadOnlyList<string>? Industries, IReadOnlyList<string>? ValuePropositions, IReadOnlyList<string>? Differentiators,
-    IReadOnlyList<string>? Competitors, string? PricingModel, IReadOnlyDictionary<string, IReadOnlyList<string>>? Sources);
+    IReadOnlyList<string>? Competitors, string? PricingModel, IReadOnlyDictionary<string, IReadOnlyList<string>>? Sources,
+    IReadOnlyDictionary<string, FieldEvidenceView>? Evidence = null);
 
 public sealed record IcpView(
     string? Summary, IReadOnlyList<string>? Industries, IReadOnlyList<string>? CompanySizes, IReadOnlyList<string>? Roles,
     IReadOnlyList<string>? PainPoints, IReadOnlyList<string>? UseCases, IReadOnlyList<string>? Regions,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? Sources);
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Sources,
+    IReadOnlyDictionary<string, FieldEvidenceView>? Evidence = null);
 
 public sealed record ExtraContextView(string? Freeform);
 
