@@ -8,7 +8,7 @@ using Onboarding.Data.Model;
 
 namespace Onboarding.Api.Apis;
 
-/// <summary>Seed 004's way from a session to an org: domain lookup, claim request, link preview and confirmation.</summary>
+/// <summary>The session contract's way from a session to an org: domain lookup, claim request, link preview and confirmation.</summary>
 public static class ClaimsApi
 {
     private const int MaxClaimRequestBytes = 4 * 1024;

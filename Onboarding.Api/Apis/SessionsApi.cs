@@ -8,7 +8,7 @@ using Onboarding.Data.Model;
 
 namespace Onboarding.Api.Apis;
 
-/// <summary>The public agent-session surface of seed 004: open, append, read.</summary>
+/// <summary>The public agent-session surface (docs/api/sessions.md): open, append, read.</summary>
 public static class SessionsApi
 {
     private const int MaxCreateRequestBytes = 16 * 1024;

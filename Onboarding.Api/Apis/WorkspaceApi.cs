@@ -13,7 +13,7 @@ using StackExchange.Redis;
 
 namespace Onboarding.Api.Apis;
 
-/// <summary>The workspace surface of seeds 000, 001 and 003: start the scrape, follow it, read and regenerate the context.</summary>
+/// <summary>The workspace surface (docs/api/workspace.md): start the scrape, follow it, read and regenerate the context.</summary>
 public static class WorkspaceApi
 {
     private const int MaxBodyBytes = 64 * 1024;

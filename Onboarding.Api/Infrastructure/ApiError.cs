@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace Onboarding.Api.Infrastructure;
 
 /// <summary>
-/// The public surface's error envelope (seed 004): <c>{ "error": "...", "code": "..." }</c>;
-/// <c>domain_already_claimed</c> adds the seed's <c>claim_hint</c>.
+/// The public surface's error envelope (docs/api/sessions.md): <c>{ "error": "...", "code": "..." }</c>;
+/// <c>domain_already_claimed</c> adds the contract's <c>claim_hint</c>.
 /// </summary>
 public sealed record ApiError(
     [property: JsonPropertyName("error")] string Error,

@@ -11,7 +11,7 @@ public sealed class AgentSessionOptions
     [Required, Url]
     public string PublicWebUrl { get; set; } = "";
 
-    /// <summary>How long an unclaimed session lives (seed 004: 30 days).</summary>
+    /// <summary>How long an unclaimed session lives (the session contract: 30 days).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Lifetime of the fresh token each viewer read hands back for the address bar.</summary>
@@ -19,14 +19,14 @@ public sealed class AgentSessionOptions
 
     /// <summary>
     /// Require the session's <c>write_token</c> on appends and claims. Only for agents written strictly to
-    /// seed 004, where the session id alone is the write capability; see README.
+    /// the session contract, where the session id alone is the write capability (docs/api/README.md).
     /// </summary>
     public bool RequireWriteToken { get; set; } = true;
 
     [Range(1, 1000)]
     public int MaxEventsPerBatch { get; set; } = 100;
 
-    /// <summary>Largest event payload, in UTF-8 bytes of its compact JSON (seed 004: 64 KB).</summary>
+    /// <summary>Largest event payload, in UTF-8 bytes of its compact JSON (the session contract: 64 KB).</summary>
     [Range(1, 1 << 20)]
     public int MaxEventBytes { get; set; } = 64 * 1024;
 

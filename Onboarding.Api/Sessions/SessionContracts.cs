@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace Onboarding.Api.Sessions;
 
-// The public surface's wire format (seed 004): snake_case, times as epoch milliseconds.
+// The public surface's wire format (docs/api/sessions.md): snake_case, times as epoch milliseconds.
 
 public sealed record CreateSessionRequest(
     [property: JsonPropertyName("user_agent"), Description("The coding agent and its version, e.g. claude-code/0.5.0. At most 200 characters.")]

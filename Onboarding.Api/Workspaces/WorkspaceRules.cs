@@ -32,7 +32,7 @@ public static class WorkspaceRules
     public static string? CheckContext(UpdateContextRequest request) =>
         request.CompanyContext?.Name?.Length > MaxCompanyNameLength ? $"companyContext.name must be at most {MaxCompanyNameLength} characters." : null;
 
-    /// <summary>Seed 000: the first name defaults to the email's local part (sid@acme.com → sid), up to its first separator.</summary>
+    /// <summary>The workspace contract: the first name defaults to the email's local part (sid@acme.com → sid), up to its first separator.</summary>
     public static string FirstNameFromEmail(string email)
     {
         var local = email[..email.IndexOf('@', StringComparison.Ordinal)];
@@ -41,7 +41,7 @@ public static class WorkspaceRules
         return name.Length <= MaxNameLength ? name : name[..MaxNameLength];
     }
 
-    /// <summary>Timestamps on this surface are UTC and serialise with a trailing Z, as seed 003's pattern requires.</summary>
+    /// <summary>Timestamps on this surface are UTC and serialise with a trailing Z, as the workspace contract's pattern requires.</summary>
     public static DateTime Utc(DateTimeOffset value) => value.UtcDateTime;
 
     public static DateTime? Utc(DateTimeOffset? value) => value?.UtcDateTime;

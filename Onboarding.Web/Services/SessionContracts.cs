@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Onboarding.Web.Services;
 
-// The Web's own copy of the public read contract (seed 004, snake_case, epoch milliseconds).
+// The Web's own copy of the public read contract (docs/api/sessions.md, snake_case, epoch milliseconds).
 // It is a consumer of the Api over HTTP, so it does not share the Api's types.
 
 /// <summary>One event of a session's chain as the viewer read returns it.</summary>

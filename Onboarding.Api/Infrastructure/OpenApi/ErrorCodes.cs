@@ -4,7 +4,7 @@ using Onboarding.Api.Workspaces;
 namespace Onboarding.Api.Infrastructure.OpenApi;
 
 /// <summary>
-/// Every code an error body may carry, as the API reference (and README) documents them: the OpenAPI document lists them
+/// Every code an error body may carry, as docs/api/ documents them: the OpenAPI document lists them
 /// as each envelope's enum, and the test suite's fuzzer refuses any answer with a code outside them.
 /// </summary>
 public static class ErrorCodes

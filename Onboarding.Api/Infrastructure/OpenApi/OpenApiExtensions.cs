@@ -100,7 +100,7 @@ public static class OpenApiExtensions
         return options;
     }
     /// <summary>
-    /// A status answered in more than one shape (a save's 409: the envelope, or seed 002's version_conflict) is documented
+    /// A status answered in more than one shape (a save's 409: the envelope, or the interview contract's version_conflict) is documented
     /// as one of them; ASP.NET Core's document would keep only the last one declared.
     /// </summary>
     private static async Task DocumentEveryShapeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
