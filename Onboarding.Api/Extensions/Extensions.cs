@@ -32,6 +32,8 @@ public static class Extensions
         // Bad route or query values surface as exceptions so ErrorHandling answers them in the envelope.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi(options => options.AddOnboardingDocument());
+        builder.Services.AddSingleton(ErrorShape.Envelope);
+        builder.Services.AddSingleton(new ErrorShape(typeof(RegenerateRefusal), "code", ["rate_limited"]));
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ViewTokens>();

@@ -8,7 +8,6 @@ using Microsoft.Extensions.Options;
 using Onboarding.Api.Infrastructure.OpenApi;
 using StackExchange.Redis;
 
-using Onboarding.Api.Interviews;
 
 namespace Onboarding.Api.Infrastructure;
 

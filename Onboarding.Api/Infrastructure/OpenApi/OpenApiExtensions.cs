@@ -63,9 +63,10 @@ public static class OpenApiExtensions
 
         options.AddSchemaTransformer((schema, context, _) =>
         {
-            if (ErrorCodes.ByShape.TryGetValue(context.JsonTypeInfo.Type, out var codes) && schema.Properties?[codes.Property] is OpenApiSchema property)
+            var shape = context.ApplicationServices.GetServices<ErrorShape>().FirstOrDefault(shape => shape.Body == context.JsonTypeInfo.Type);
+            if (shape is not null && schema.Properties?[shape.Property] is OpenApiSchema property)
             {
-                property.Enum = [.. codes.Codes.Select(code => (JsonNode)JsonValue.Create(code))];
+                property.Enum = [.. shape.Codes.Select(code => (JsonNode)JsonValue.Create(code))];
             }
 
             return Task.CompletedTask;
