@@ -42,6 +42,7 @@ public static class ClaimsApi
             .WithDescription("Never changes anything, so mail scanners that prefetch the link cannot use it up. Answers expired or confirmed links with flags rather than errors; a wrong or superseded token is 401 token_invalid.")
             .Produces<ClaimPreview>()
             .ProducesError(StatusCodes.Status401Unauthorized, StatusCodes.Status410Gone, StatusCodes.Status503ServiceUnavailable)
+            .RequiresClaimLink()
             .RateLimitedPerIp("claim-link", o => o.ClaimLinkPerIp, WhenRedisIsDown.FailClosed);
 
         api.MapPost("/claim/{claimId}", ConfirmClaim)
@@ -50,6 +51,7 @@ public static class ClaimsApi
             .WithDescription("In one transaction: creates the org, binds the email's domain, issues an API key (only its SHA-256 is kept), marks the session claimed and appends onboarding.claimed. Concurrent confirmations of one link: exactly one succeeds, the others get 409 already_confirmed.")
             .Produces<ClaimConfirmation>()
             .ProducesError(StatusCodes.Status401Unauthorized, StatusCodes.Status409Conflict, StatusCodes.Status410Gone, StatusCodes.Status503ServiceUnavailable)
+            .RequiresClaimLink()
             .RateLimitedPerIp("claim-link", o => o.ClaimLinkPerIp, WhenRedisIsDown.FailClosed);
 
         return app;

@@ -44,7 +44,8 @@ public static class SessionsApi
             .WithDescription("The viewer's read. Requires the token from view_url (or a rotated one) as t. Returns the session and its events in order; with after=<seq>, only newer ones. Each response carries a fresh view_token for the next read. Tampered, expired, revoked and other-session tokens all get 401 token_invalid.")
             .Produces<SessionView>()
             .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status410Gone)
-            .WithExamples(null, SessionExamples.ReadResponse);
+            .WithExamples(null, SessionExamples.ReadResponse)
+            .RequiresViewToken();
 
         api.MapPost("/{sessionId}/view-tokens/revoke", RevokeViewTokens)
             .WithName("RevokeViewTokens")
