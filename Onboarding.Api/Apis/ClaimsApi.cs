@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Onboarding.Api.Claims;
@@ -72,21 +71,10 @@ public static class ClaimsApi
             return Errors.SessionNotFound();
         }
 
-        var (document, _, error) = await JsonBody.ReadAsync(request, MaxClaimRequestBytes, allowEmpty: false, cancellationToken);
-        using var _ = document;
+        var (body, _, error) = await JsonBody.ReadAsync<ClaimRequest>(request, MaxClaimRequestBytes, allowEmpty: false, options: null, cancellationToken);
         if (error is not null)
         {
             return error;
-        }
-
-        ClaimRequest? body;
-        try
-        {
-            body = document!.Deserialize<ClaimRequest>();
-        }
-        catch (JsonException e)
-        {
-            return Errors.InvalidRequest($"The request body does not match the schema at {e.Path}: email and org_slug are strings.");
         }
 
         if (!ClaimRules.IsValidEmail(body?.Email))

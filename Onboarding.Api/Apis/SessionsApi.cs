@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Onboarding.Api.Infrastructure;
@@ -61,8 +60,7 @@ public static class SessionsApi
     public static async Task<Results<Ok<CreateSessionResponse>, JsonHttpResult<ApiError>>> CreateSession(
         HttpRequest request, [AsParameters] SessionServices services, CancellationToken cancellationToken)
     {
-        var (document, bytes, error) = await JsonBody.ReadAsync(request, MaxCreateRequestBytes, allowEmpty: true, cancellationToken);
-        using var _ = document;
+        var (read, bytes, error) = await JsonBody.ReadAsync<CreateSessionRequest>(request, MaxCreateRequestBytes, allowEmpty: true, options: null, cancellationToken);
         if (error is not null)
         {
             return error;
@@ -74,16 +72,7 @@ public static class SessionsApi
             return keyError;
         }
 
-        CreateSessionRequest body;
-        try
-        {
-            body = document?.Deserialize<CreateSessionRequest>() ?? new CreateSessionRequest(null, null);
-        }
-        catch (JsonException e)
-        {
-            return Errors.InvalidRequest($"The request body does not match the schema at {e.Path}: user_agent and project_hint are optional strings.");
-        }
-
+        var body = read ?? new CreateSessionRequest(null, null);
         if (body.UserAgent?.Length > 200 || body.ProjectHint?.Length > 500)
         {
             return Errors.InvalidRequest("user_agent is limited to 200 characters and project_hint to 500.");

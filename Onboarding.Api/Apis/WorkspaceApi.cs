@@ -7,7 +7,6 @@ using Onboarding.Api.Authentication;
 using Onboarding.Api.Infrastructure;
 using Onboarding.Api.Infrastructure.OpenApi;
 using Onboarding.Api.Workspaces;
-using Onboarding.Data.Jobs;
 using Onboarding.Data.Model;
 using StackExchange.Redis;
 
@@ -205,7 +204,7 @@ public static class WorkspaceApi
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        var channel = RedisChannel.Literal(JobQueue.ProgressChannel(first.RunId));
+        var channel = RedisChannels.Run(first.RunId);
         var subscriber = redis.GetSubscriber();
         void Notified(RedisChannel _, RedisValue __) => wake.Writer.TryWrite(true);
         // Without Redis, polling alone still delivers every change, a little later.
@@ -261,31 +260,9 @@ public static class WorkspaceApi
         }
     }
 
-    private static async Task<(T? Body, byte[] Bytes, JsonHttpResult<ApiError>? Error)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
-        where T : class
-    {
-        var (document, bytes, error) = await JsonBody.ReadAsync(request, MaxBodyBytes, allowEmpty: false, cancellationToken);
-        using var _ = document;
-        if (error is not null)
-        {
-            return (null, bytes, error);
-        }
-
-        try
-        {
-            return document!.Deserialize<T>(JsonSerializerOptions.Web) is { } body
-                ? (body, bytes, null)
-                : (null, bytes, Errors.InvalidRequest("The request body must be a JSON object."));
-        }
-        catch (JsonException e)
-        {
-            return (null, bytes, Errors.InvalidRequest($"The request body does not match the schema at {e.Path}: {Reason(e)}"));
-        }
-    }
-
-    // The serializer's own message names .NET types; say what was wrong in the request's terms.
-    private static string Reason(JsonException e) =>
-        e.Message.Contains("missing required properties", StringComparison.Ordinal) ? "a required field is missing." : "a field has the wrong type.";
+    private static Task<(T? Body, byte[] Bytes, JsonHttpResult<ApiError>? Error)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class =>
+        JsonBody.ReadAsync<T>(request, MaxBodyBytes, allowEmpty: false, JsonSerializerOptions.Web, cancellationToken);
 
     private static bool TryParseSessionId(string? value, out Guid? id)
     {

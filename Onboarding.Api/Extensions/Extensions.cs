@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 using Onboarding.Api.Authentication;
 using Onboarding.Api.Claims;
 using Onboarding.Api.Infrastructure;
@@ -7,7 +6,6 @@ using Onboarding.Api.Infrastructure.OpenApi;
 using Onboarding.Api.Sessions;
 using Onboarding.Api.Workspaces;
 using Onboarding.Data;
-using Onboarding.Data.Security;
 
 namespace Onboarding.Api.Extensions;
 
@@ -45,11 +43,7 @@ public static class Extensions
         builder.Services.AddOptions<ClaimOptions>().BindConfiguration(ClaimOptions.SectionName);
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName);
         builder.Services.AddSingleton<RateLimiter>();
-        builder.Services.AddSingleton(services =>
-        {
-            var keys = services.GetRequiredService<IOptions<TokenSigningOptions>>().Value;
-            return LinkSealer.FromBase64Key(keys.SigningKey, keys.PreviousSigningKeys);
-        });
+        builder.AddLinkSealer();
         builder.Services.AddScoped<ClaimDelivery>();
         builder.Services.AddScoped<ClaimService>();
         builder.Services.AddScoped<ScrapeService>();

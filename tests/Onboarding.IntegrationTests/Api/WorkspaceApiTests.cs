@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -297,7 +298,7 @@ public sealed class WorkspaceApiTests(OnboardingApiFactory factory)
         }
 
         await factory.Services.GetRequiredService<IConnectionMultiplexer>().GetSubscriber()
-            .PublishAsync(RedisChannel.Literal(JobQueue.ProgressChannel(runId)), runId);
+            .PublishAsync(RedisChannels.Run(runId), runId);
     }
 
     private static async Task<string> NextStatusAsync(StreamReader events)
