@@ -1,14 +1,11 @@
-using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Mvc;
 using Onboarding.Api.Authentication;
 using Onboarding.Api.Infrastructure;
 using Onboarding.Api.Infrastructure.OpenApi;
 using Onboarding.Api.Workspaces;
 using Onboarding.Data.Model;
-using StackExchange.Redis;
 
 namespace Onboarding.Api.Apis;
 
@@ -16,11 +13,6 @@ namespace Onboarding.Api.Apis;
 public static class WorkspaceApi
 {
     private const int MaxBodyBytes = 64 * 1024;
-
-    /// <summary>How often the status stream re-reads without a notification, and how long one stream lasts.</summary>
-    private static readonly TimeSpan StreamPoll = TimeSpan.FromSeconds(2);
-
-    private static readonly TimeSpan StreamLifetime = TimeSpan.FromMinutes(10);
 
     public static IEndpointRouteBuilder MapWorkspaceApi(this IEndpointRouteBuilder app)
     {
@@ -128,7 +120,7 @@ public static class WorkspaceApi
     }
 
     public static async Task<Results<ServerSentEventsResult<ScrapeSessionView>, JsonHttpResult<ApiError>>> StatusStream(
-        [FromQuery] string? sessionId, ClaimsPrincipal user, ScrapeService scrapes, IConnectionMultiplexer redis, CancellationToken cancellationToken)
+        [FromQuery] string? sessionId, ClaimsPrincipal user, ScrapeService scrapes, StatusFollower follower, CancellationToken cancellationToken)
     {
         if (!TryParseSessionId(sessionId, out var id))
         {
@@ -142,7 +134,7 @@ public static class WorkspaceApi
             return SessionNotFound();
         }
 
-        return TypedResults.ServerSentEvents(Follow(first, workspace, scrapes, redis, cancellationToken), eventType: "status");
+        return TypedResults.ServerSentEvents(follower.FollowAsync(first, workspace, cancellationToken), eventType: "status");
     }
 
     public static async Task<Ok<ContextResponse>> GetContext(ClaimsPrincipal user, ContextService contexts, CancellationToken cancellationToken) =>
@@ -196,68 +188,6 @@ public static class WorkspaceApi
     {
         var run = Ids.IsWellFormed(runId, Ids.RunPrefix) ? await scrapes.RunAsync(WorkspaceOf(user), runId, cancellationToken) : null;
         return run is null ? Errors.Create(StatusCodes.Status404NotFound, "run_not_found", "No run of this workspace has this id.") : TypedResults.Ok(run);
-    }
-
-    /// <summary>Yields the session each time it changes: woken by the Worker's Redis notification, re-read every few seconds regardless.</summary>
-    private static async IAsyncEnumerable<ScrapeSessionView> Follow(
-        ScrapeSessionView first, Workspace workspace, ScrapeService scrapes, IConnectionMultiplexer redis,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        var channel = RedisChannels.Run(first.RunId);
-        var subscriber = redis.GetSubscriber();
-        void Notified(RedisChannel _, RedisValue __) => wake.Writer.TryWrite(true);
-        // Without Redis, polling alone still delivers every change, a little later.
-        var subscribed = false;
-        if (redis.IsConnected)
-        {
-            try
-            {
-                await subscriber.SubscribeAsync(channel, Notified);
-                subscribed = true;
-            }
-            catch (RedisException)
-            {
-            }
-        }
-
-        try
-        {
-            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            lifetime.CancelAfter(StreamLifetime);
-            var last = first;
-            yield return first;
-            while (!ScrapeStatus.IsFinal(last.Status) && !lifetime.IsCancellationRequested)
-            {
-                using (var poll = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Token))
-                {
-                    poll.CancelAfter(StreamPoll);
-                    try
-                    {
-                        await wake.Reader.WaitToReadAsync(poll.Token);
-                        wake.Reader.TryRead(out _);
-                    }
-                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        // Time to re-read anyway.
-                    }
-                }
-
-                var current = await scrapes.StatusAsync(workspace, first.Id, cancellationToken);
-                if (current is not null && current != last)
-                {
-                    last = current;
-                    yield return current;
-                }
-            }
-        }
-        finally
-        {
-            if (subscribed && redis.IsConnected)
-            {
-                await subscriber.UnsubscribeAsync(channel, Notified, CommandFlags.FireAndForget);
-            }
-        }
     }
 
     private static Task<(T? Body, byte[] Bytes, JsonHttpResult<ApiError>? Error)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
