@@ -90,7 +90,7 @@ public static partial class PageReader
     /// <summary>A copy of the main content, navigation, header, footer, scripts and forms taken out.</summary>
     private static IElement? MainContent(IDocument document)
     {
-        var root = document.QuerySelector("main") ?? document.QuerySelector("[role=main]") ?? document.QuerySelector("article") ?? document.Body;
+        var root = document.QuerySelector("main") ?? document.QuerySelector("[role=main]") ?? SoleArticle(document) ?? document.Body;
         if (root is null)
         {
             return null;
@@ -112,6 +112,13 @@ public static partial class PageReader
         }
 
         return copy;
+    }
+
+    /// <summary>An article that is the page (most of its text), not one part of it such as a FAQ under the pricing tables.</summary>
+    private static IElement? SoleArticle(IDocument document)
+    {
+        var articles = document.QuerySelectorAll("article");
+        return articles.Length == 1 && document.Body is { } body && articles[0].TextContent.Length >= body.TextContent.Length * 0.6 ? articles[0] : null;
     }
 
     /// <summary>A heading's words without the anchor mark some generators append ("C++¶", "Featured On#").</summary>
