@@ -35,7 +35,7 @@ internal static partial class CompanyExtraction
         var customers = Customers(site, name.Value);
         sources.Add("customers", customers);
 
-        var headquarters = Headquarters(site);
+        var headquarters = Headquarters.Find(site);
         if (headquarters is not null)
         {
             sources.Add("headquarters", [headquarters.Value.Page]);
@@ -489,42 +489,6 @@ internal static partial class CompanyExtraction
         "many", "some", "other", "others", "every", "leading", "top", "startups", "enterprises", "organizations", "organisations", "people",
     };
 
-    /// <summary>
-    /// The headquarters: "headquartered in …" first, then a postal address ("…, New York, NY 10010" or
-    /// "…, 50403 Tartu, Estonia"), then "based in …"; about and contact pages before the others.
-    /// </summary>
-    private static (string Text, PageText Page)? Headquarters(SiteText site)
-    {
-        var pages = site.Pages.Where(p => !p.IsNoise)
-            .OrderBy(p => p.Kind is PageKind.About or PageKind.Contact ? 0 : p.IsHome ? 1 : 2)
-            .ThenBy(p => p.Order)
-            .ToList();
-        foreach (var pattern in new[] { Headquartered(), UsAddress(), InternationalAddress(), BasedIn() })
-        {
-            foreach (var page in pages)
-            {
-                foreach (var text in page.Lines.Select(l => l.Text).Append(page.Description ?? ""))
-                {
-                    if (pattern.Match(text) is { Success: true } match)
-                    {
-                        var place = match.Groups["place"].Success
-                            ? match.Groups["place"].Value
-                            : $"{match.Groups["city"].Value.Trim()}, {match.Groups["region"].Value.Trim()}";
-                        // A place ends with its sentence: "Houston, Texas. The company …" → "Houston, Texas".
-                        var period = place.IndexOf(". ", StringComparison.Ordinal);
-                        place = (period > 0 ? place[..period] : place).Trim().TrimEnd('.', ',');
-                        if (Text.WordCount(place) is >= 1 and <= 6)
-                        {
-                            return (place, page);
-                        }
-                    }
-                }
-            }
-        }
-
-        return null;
-    }
-
     [GeneratedRegex(@"\b(?:is|are) (?:a|an|the)\b|\bhelps?\b|\bprovides?\b|\boffers?\b|\bbuilds?\b|\bdelivers?\b|\bmakes? it\b|\blets\b|\benables?\b|\bplatform\b|\bsoftware\b|\bservices?\b|\bcompany\b|\btool\b|\bdistribut", RegexOptions.IgnoreCase)]
     private static partial Regex SelfDescription();
 
@@ -547,16 +511,4 @@ internal static partial class CompanyExtraction
 
     [GeneratedRegex(@",\s*(?:and|&)\s+|\s+(?:and|&)\s+|,\s*")]
     private static partial Regex ListSeparator();
-
-    [GeneratedRegex(@"\b(?:headquartered|head-quartered|HQ'd) in (?<place>\p{Lu}[\p{L}.'-]*(?:(?:,\s*|\s+)(?:\p{Lu}[\p{L}.'-]*|[A-Z]{2}\b)){0,4})|\bheadquarters (?:is |are )?(?:in|:) (?<place>\p{Lu}[\p{L}.'-]*(?:(?:,\s*|\s+)\p{Lu}[\p{L}.'-]*){0,4})")]
-    private static partial Regex Headquartered();
-
-    [GeneratedRegex(@"\d+[^,\n]{2,60},\s*(?:(?:Suite|Floor|Unit|Ste\.?)\s*[^,]+,\s*)?(?<city>\p{Lu}[\p{L} .'-]{1,40}),\s*(?<region>[A-Z]{2})\s+\d{5}(?:-\d{4})?\b")]
-    private static partial Regex UsAddress();
-
-    [GeneratedRegex(@"\d+[^,\n]{0,60},\s*(?:\d{4,6}\s+)?(?<city>\p{Lu}[\p{L}' -]{1,40}?)(?:\s+\d{4,6})?,\s*(?<region>Estonia|Germany|France|Spain|Italy|Netherlands|Belgium|Ireland|Sweden|Norway|Denmark|Finland|Poland|Switzerland|Austria|Portugal|United Kingdom|UK|Canada|Australia|New Zealand|Japan|Singapore|India|Brazil|Mexico|Israel|Czech Republic|Czechia|Lithuania|Latvia|Slovenia|Croatia|Greece|Romania|Hungary|Luxembourg|Iceland)\b")]
-    private static partial Regex InternationalAddress();
-
-    [GeneratedRegex(@"(?<![\w-])(?:based|located) in (?<place>\p{Lu}[\p{L}.'-]*(?:(?:,\s*|\s+)(?:\p{Lu}[\p{L}.'-]*|[A-Z]{2}\b)){0,3})")]
-    private static partial Regex BasedIn();
 }
