@@ -32,7 +32,7 @@ internal static partial class CompanyExtraction
         var products = Products(site, name.Value, plans);
         sources.Add("products", products);
 
-        var customers = Customers(site, name.Value);
+        var customers = SocialProof.Customers(site, name.Value);
         sources.Add("customers", customers);
 
         var headquarters = Headquarters.Find(site);
@@ -401,81 +401,7 @@ internal static partial class CompanyExtraction
         return words.Count <= 6 && words.Count > 0 && Vocabulary.CallToActionStarts.Contains(words[0]);
     }
 
-    /// <summary>
-    /// Named customers: case-study headings on customer pages ("How Shopify …", "Barry's saves …"), lists after
-    /// "customers include" / "trusted by … including", and testimonial attributions ("— Controller, Eventbrite").
-    /// </summary>
-    private static List<Candidate> Customers(SiteText site, string name)
-    {
-        var evidence = new Evidence();
-        var own = Text.Compact(name);
-        var brand = Text.Words(name).FirstOrDefault() ?? name;
-        void AddName(string value, double weight, PageText page)
-        {
-            value = value.Trim().TrimEnd('.', ',', ';', ':', '!');
-            if (value.EndsWith("'s", StringComparison.Ordinal) && Text.Words(value).Count > 1)
-            {
-                value = value[..^2];
-            }
-
-            var compact = Text.Compact(value);
-            if (IsCompanyName(value) && compact != own && !compact.StartsWith(Text.Compact(brand), StringComparison.Ordinal))
-            {
-                evidence.Add(value, weight, page, compact);
-            }
-        }
-
-        foreach (var page in site.Pages.Where(p => !p.IsNoise))
-        {
-            if (page.Kind == PageKind.Customers)
-            {
-                foreach (var heading in page.Lines.Where(l => l.Kind == LineKind.Heading))
-                {
-                    if (CaseStudyHeading().Match(heading.Text) is { Success: true } story)
-                    {
-                        AddName(story.Groups["name"].Value, 3, page);
-                    }
-                }
-            }
-
-            var lines = page.Lines;
-            for (var i = 0; i < lines.Count; i++)
-            {
-                var line = lines[i];
-                if (Attribution().Match(line.Text) is { Success: true } attribution)
-                {
-                    AddName(attribution.Groups["company"].Value, 2, page);
-                }
-
-                // "… customers include Shopify, Anduril and Zola." names follow the cue in the same sentence.
-                if (CustomerCue().Match(line.Text) is { Success: true } cue)
-                {
-                    var after = line.Text[(cue.Index + cue.Length)..];
-                    var sentenceEnd = after.IndexOfAny(['.', ';', '!', '?']);
-                    foreach (var item in ListItems(sentenceEnd >= 0 ? after[..sentenceEnd] : after))
-                    {
-                        AddName(item, 2, page);
-                    }
-                }
-
-                // Logo walls: a "Trusted by …" / "Powering …" line followed by lines that are each one name.
-                if (CustomerCueAlone().IsMatch(line.Text))
-                {
-                    for (var j = i + 1; j < lines.Count && lines[j].Kind == LineKind.Short && j <= i + 12; j++)
-                    {
-                        AddName(lines[j].Text, 1.5, page);
-                    }
-                }
-            }
-        }
-
-        return evidence.Top(MaxCustomers, minimum: 1.5, distinct: false);
-    }
-
-    private static IEnumerable<string> ListItems(string text) =>
-        ListSeparator().Split(text).Select(s => s.Trim()).Where(s => s.Length > 0);
-
-    private static bool IsCompanyName(string value)
+    internal static bool IsCompanyName(string value)
     {
         var words = Text.Words(value);
         return words.Count is >= 1 and <= 4 && value.Length <= 40 && char.IsUpper(value[0]) && !Text.EndsSentence(value)
@@ -496,19 +422,9 @@ internal static partial class CompanyExtraction
     [GeneratedRegex(@"(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{N}]*(?:\s+(?:\p{Lu}[\p{L}\p{N}]*|\d+)){1,3}")]
     private static partial Regex BrandedName();
 
-    [GeneratedRegex(@"^(?:How\s+(?<name>\p{Lu}[\p{L}\p{N}'’&.-]*(?:\s+\p{Lu}[\p{L}\p{N}'’&.-]*){0,3})\s+\p{Ll}|(?<name>\p{Lu}[\p{L}\p{N}'’&.-]*(?:\s+\p{Lu}[\p{L}\p{N}'’&.-]*){0,3})\s+(?:saves?|saved|cuts?|uses?|used|grew|grows|scaled|scales|reduced|reduces|moved|switched|automated|automates|consolidated|increased|closes|closed|gets|got|built|builds|runs|manages|managed|replaced|boosted|improved|achieved|eliminated|streamlined|transformed|doubled|tripled|launched|migrated|chose|trusts)\b)")]
-    private static partial Regex CaseStudyHeading();
 
     // "— Jane Doe, Controller at Eventbrite", "— Controller, Eventbrite", "- VP of Finance, Barry's".
-    [GeneratedRegex(@"^[—–~-]\s*(?:[^,]{1,60},\s*)?(?:[^,]{1,60}?(?:\s+at\s+|,\s*|\s+@\s*))(?<company>\p{Lu}[\p{L}\p{N}'’&. -]{0,40})$")]
-    private static partial Regex Attribution();
 
-    [GeneratedRegex(@"\b(?:customers|clients) (?:include|including|like|such as)\b:?|\b(?:trusted|used|loved|chosen) by\b[^.;]*?\b(?:including|like|such as)\b:?|\bcompanies (?:like|such as)\b|\bteams at\b", RegexOptions.IgnoreCase)]
-    private static partial Regex CustomerCue();
 
-    [GeneratedRegex(@"^(?:(?:trusted|used|loved|chosen|relied on) by|powering|powers|join|joining)\b|^(?:our )?customers include:?$", RegexOptions.IgnoreCase)]
-    private static partial Regex CustomerCueAlone();
 
-    [GeneratedRegex(@",\s*(?:and|&)\s+|\s+(?:and|&)\s+|,\s*")]
-    private static partial Regex ListSeparator();
 }

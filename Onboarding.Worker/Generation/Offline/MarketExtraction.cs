@@ -28,6 +28,10 @@ internal static partial class MarketExtraction
         var differentiators = Differentiators(site, name, brand);
         sources.Add("differentiators", differentiators);
 
+        // The press that covered it and the sponsors that fund it set it apart as well.
+        var recognition = SocialProof.Recognition(site);
+        sources.Add("differentiators", recognition.Select(r => r.Page));
+
         var valuePropositions = ValuePropositions(site, brand, differentiators);
         sources.Add("valuePropositions", valuePropositions);
 
@@ -42,7 +46,7 @@ internal static partial class MarketExtraction
             Category = category?.Text,
             Industries = industries.Select(c => c.Value).ToList(),
             ValuePropositions = valuePropositions.Select(c => c.Value).ToList(),
-            Differentiators = differentiators.Select(c => c.Value).ToList(),
+            Differentiators = [.. differentiators.Select(c => c.Value), .. recognition.Select(r => r.Text)],
             Competitors = competitors.Select(c => c.Value).ToList(),
             PricingModel = pricingModel,
             Sources = sources.Build(),
