@@ -82,6 +82,12 @@ internal static partial class MarketExtraction
             }
         }
 
+        // The home page's title names the kind of thing beside the name: "Git-based CMS for Hugo … | Forestry.io".
+        if (site.HomePage is { } titled && TitleCategory(titled, name) is { } fromTitle)
+        {
+            return (fromTitle, titled);
+        }
+
         var counted = new Evidence();
         foreach (var page in site.Pages.Where(p => !p.IsNoise))
         {
@@ -121,6 +127,30 @@ internal static partial class MarketExtraction
         return counted.Top(1, minimum: 1).FirstOrDefault() is { } weak ? (weak.Value, weak.Pages[0]) : null;
     }
 
+    private static string? TitleCategory(PageText home, string name)
+    {
+        foreach (var segment in home.TitleSegments.Concat(home.Description is { } d ? [Text.Sentences(d).First()] : []))
+        {
+            if (segment.Contains(name, StringComparison.OrdinalIgnoreCase) || Text.Key(segment) is "home" or "welcome")
+            {
+                continue;
+            }
+
+            // The kind of thing ends where what it is for, with or made like begins.
+            var cut = TitleQualifier().Match(segment) is { Success: true } m ? segment[..m.Index] : segment;
+            var words = Text.Words(cut.TrimEnd('.', ',', '!'));
+            if (words.Count is < 1 or > 6 || Text.IsQuestion(segment) || Vocabulary.ActionVerbs.Contains(words[0])
+                || Vocabulary.CallToActionStarts.Contains(words[0]) || !CategoryNouns.Contains(words[^1]))
+            {
+                continue;
+            }
+
+            return Text.Capitalize(cut.Trim().TrimEnd('.', ',', '!'));
+        }
+
+        return null;
+    }
+
     private static string? CategoryPhrase(string phrase)
     {
         var words = Text.Words(phrase);
@@ -158,6 +188,8 @@ internal static partial class MarketExtraction
         "marketplace", "network", "provider", "distributor", "distribution", "analytics", "api", "infrastructure", "crm", "database", "bank",
         "card", "cards", "processor", "exchange", "agency", "consultancy", "manufacturer", "retailer", "brand", "studio", "firm", "editor",
         "tracker", "builder", "engine", "framework", "library", "marketplace", "insurer", "lender", "broker", "maker", "roaster", "wholesaler",
+        "authority", "cms", "shop", "store", "consulting", "functions", "hosting", "registry", "manager", "integration", "delivery", "deployment",
+        "scooters", "tienda", "plataforma", "servicio", "logiciel", "boutique",
     };
 
     private static readonly HashSet<string> GenericModifiers = new(StringComparer.OrdinalIgnoreCase)
@@ -358,8 +390,11 @@ internal static partial class MarketExtraction
     /// <summary>Drops surrounding quotes; the text stays as written otherwise.</summary>
     private static string Plain(string text) => text.Trim().Trim('"', '“', '”');
 
-    [GeneratedRegex(@"\b(?:is|are)\s+(?:a|an|the)\s+(?<category>[\p{L}\p{N}'’&/ -]+?)(?=\s+(?:designed|built|that|which|for|to|helping|used|with|where|on|from|trusted|made|powered|and|who)\b|[.,;:!?]|$)")]
+    [GeneratedRegex(@"\b(?:is|are)\s+(?:a|an|the)\s+(?:[\p{L}-]+,\s*)*(?:and\s+)?(?<category>[\p{L}\p{N}'’&/ -]+?)(?=\s+(?:designed|built|that|which|for|to|helping|used|with|where|on|from|trusted|made|powered|and|who)\b|[.,;:!?]|$)")]
     private static partial Regex SelfDescription();
+
+    [GeneratedRegex(@",|\s+(?:for|with|that|made|in|on|para|pour|für|de alta)\s", RegexOptions.IgnoreCase)]
+    private static partial Regex TitleQualifier();
 
     [GeneratedRegex(@"\b(?:leader|leaders|pioneer|specialist|expert|experts) in\s+|\b(?:provider|maker|makers|developer|creator) of\s+", RegexOptions.IgnoreCase)]
     private static partial Regex LeaderOf();
