@@ -69,6 +69,7 @@ internal static partial class MarketExtraction
                 {
                     var subject = sentence[..match.Index].TrimEnd();
                     if (!(subject.EndsWith(name, StringComparison.OrdinalIgnoreCase) || subject.EndsWith(brand, StringComparison.Ordinal)
+                        || Text.Key(subject).EndsWith(Text.Key(name), StringComparison.Ordinal)
                         || subject is "We" or "It" || subject.EndsWith(" we", StringComparison.OrdinalIgnoreCase)))
                     {
                         continue;
@@ -390,7 +391,7 @@ internal static partial class MarketExtraction
     /// <summary>Drops surrounding quotes; the text stays as written otherwise.</summary>
     private static string Plain(string text) => text.Trim().Trim('"', '“', '”');
 
-    [GeneratedRegex(@"\b(?:is|are)\s+(?:a|an|the)\s+(?:[\p{L}-]+,\s*)*(?:and\s+)?(?<category>[\p{L}\p{N}'’&/ -]+?)(?=\s+(?:designed|built|that|which|for|to|helping|used|with|where|on|from|trusted|made|powered|and|who)\b|[.,;:!?]|$)")]
+    [GeneratedRegex(@"\b(?:is|are)\s+(?:a|an|the)\s+(?:[\p{L}-]+,\s*)*(?:and\s+)?(?<category>[\p{L}\p{N}'’&/ -]+?)(?=\s+(?:designed|built|that|which|for|to|helping|used|with|where|on|from|trusted|made|powered|and|who|run|brought|provided|operated)\b|\s*[.,;:!?(]|$)")]
     private static partial Regex SelfDescription();
 
     [GeneratedRegex(@",|\s+(?:for|with|that|made|in|on|para|pour|für|de alta)\s", RegexOptions.IgnoreCase)]

@@ -181,6 +181,18 @@ internal static partial class Pricing
             }
         }
 
+        // "Acme is a free, automated …", "Acme is an open source app": the company says so of itself.
+        foreach (var page in site.Pages.Where(p => p.Kind is PageKind.Home or PageKind.About))
+        {
+            foreach (var sentence in page.Sentences().Prepend(page.Description ?? "").Take(20))
+            {
+                if (SelfFree().Match(sentence) is { Success: true } free)
+                {
+                    Signal(free.Groups["open"].Success ? FreeOpenSource : FreeOfCharge, page);
+                }
+            }
+        }
+
         var labels = Order.Where(label => signals.Any(s => s.Label == label)).ToList();
         if (labels.Contains(FreeTier))
         {
@@ -203,9 +215,10 @@ internal static partial class Pricing
     private const string FreeTier = "free tier";
     private const string FreeOpenSource = "free open-source edition";
     private const string FreeTrial = "free trial";
+    private const string FreeOfCharge = "free of charge";
     private const string ContactSales = "custom pricing (contact sales)";
 
-    private static readonly string[] Order = [Subscription, OneTime, PerSeat, UsageBased, FreeTier, FreeOpenSource, FreeTrial, ContactSales];
+    private static readonly string[] Order = [FreeOfCharge, Subscription, OneTime, PerSeat, UsageBased, FreeTier, FreeOpenSource, FreeTrial, ContactSales];
 
     private static bool IsPlanTitle(string title) =>
         title.Length <= 60 && !Text.IsQuestion(title) && !Text.LooksLikeCode(title) && !title.Contains('$', StringComparison.Ordinal);
@@ -297,6 +310,9 @@ internal static partial class Pricing
 
     [GeneratedRegex(@"\bfree (?:plan|tier|forever|version|edition)\b|\bis free\b|\bfree to use\b|\bfor free\b|\bstart for free\b", RegexOptions.IgnoreCase)]
     private static partial Regex FreeCue();
+
+    [GeneratedRegex(@"^[^.,;]{1,40}?\b(?:is|are) (?:a |an |)(?:(?<open>open[- ]source)|free)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex SelfFree();
 
     [GeneratedRegex(@"self-host|open source|open-source", RegexOptions.IgnoreCase)]
     private static partial Regex SelfHostCue();

@@ -160,9 +160,25 @@ internal static partial class SocialProof
                 }
             }
 
-            foreach (var kind in new[] { GroupKind.Press, GroupKind.Sponsors })
+            groups.Add((GroupKind.Integrations, page.Page.LogoWalls.Where(w => KindOf(w.Heading) == GroupKind.Integrations).SelectMany(w => w.Names).ToList()));
+            foreach (var sentence in page.Sentences())
             {
-                var names = groups.Where(g => g.Kind == kind).SelectMany(g => g.Names).Distinct(StringComparer.OrdinalIgnoreCase).Take(8).ToList();
+                // "We support repositories on GitHub, GitLab and Bitbucket", "integrates with Slack and Zoom".
+                if (WorksWith().Match(sentence) is { Success: true } with)
+                {
+                    var rest = sentence[(with.Index + with.Length)..];
+                    var end = rest.IndexOfAny(['.', ';', '!', '?', '(']);
+                    var names = ListItems(end >= 0 ? rest[..end] : rest).Where(CompanyExtraction.IsCompanyName).ToList();
+                    if (names.Count >= 2)
+                    {
+                        groups.Add((GroupKind.Integrations, names));
+                    }
+                }
+            }
+
+            foreach (var kind in new[] { GroupKind.Press, GroupKind.Sponsors, GroupKind.Integrations })
+            {
+                var names = groups.Where(g => g.Kind == kind).SelectMany(g => g.Names).Distinct(StringComparer.OrdinalIgnoreCase).Take(12).ToList();
                 if (names.Count > 0 && !found.Any(f => f.Text.StartsWith(Label(kind), StringComparison.Ordinal)))
                 {
                     found.Add(($"{Label(kind)}: {string.Join(", ", names)}", page));
@@ -172,7 +188,12 @@ internal static partial class SocialProof
 
         return found;
 
-        static string Label(GroupKind kind) => kind == GroupKind.Press ? "Covered by the press" : "Funded by sponsors";
+        static string Label(GroupKind kind) => kind switch
+        {
+            GroupKind.Press => "Covered by the press",
+            GroupKind.Sponsors => "Funded by sponsors",
+            _ => "Works with",
+        };
     }
 
     private static IEnumerable<string> ListItems(string text) =>
@@ -205,6 +226,9 @@ internal static partial class SocialProof
 
     [GeneratedRegex(@"\bintegrat\w*|\bworks with\b|\bconnects? (?:to|with)\b|\bbuilt for\b|\bcompatible\b|\bplugins?\b|\bsupported (?:platforms|tools)\b|\bgenerators?\b", RegexOptions.IgnoreCase)]
     private static partial Regex IntegrationHeading();
+
+    [GeneratedRegex(@"\b(?:integrates? (?:natively )?with|works? (?:seamlessly )?with|connects? (?:to|with)|plugs? into|support(?:s)? (?:[\p{Ll} ]{0,40}? )?(?:on|from|for))\s+", RegexOptions.IgnoreCase)]
+    private static partial Regex WorksWith();
 
     [GeneratedRegex(@"\bpartners?\b|\bpartnerships?\b", RegexOptions.IgnoreCase)]
     private static partial Regex PartnerHeading();
