@@ -52,6 +52,16 @@ internal static partial class CompanyExtraction
             Customers = customers.Select(c => c.Value).ToList(),
             Headquarters = headquarters?.Text,
             Sources = sources.Build(),
+            Evidence = sources.Evidence(new Dictionary<string, IEnumerable<string?>>
+            {
+                ["name"] = [name.Value],
+                ["tagline"] = [tagline?.Text],
+                ["description"] = [description.Text],
+                ["products"] = products.Select(p => p.Value),
+                ["pricing"] = pricing.Lines,
+                ["customers"] = customers.Select(c => c.Value),
+                ["headquarters"] = [headquarters?.Text],
+            }),
         };
     }
 

@@ -1,3 +1,5 @@
+using Onboarding.Data.Model;
+
 namespace Onboarding.Worker.Generation.Offline;
 
 /// <summary>One candidate value and the evidence for it: a score summed over sightings, and the pages it was seen on.</summary>
@@ -131,6 +133,42 @@ internal sealed class SourceMap
     }
 
     public void Add(string field, IEnumerable<Candidate> candidates) => Add(field, candidates.SelectMany(c => c.Pages));
+
+    /// <summary>
+    /// Each filled field's <see cref="FieldEvidence"/>: <c>stated</c> when every value stands in the words of a page it
+    /// came from (each part of "Starter: $29 / month"), <c>inferred</c> when the extractor named it (a vocabulary's
+    /// term, a summary); more pages saying it, more confidence. A value without any page (a name from the domain) is
+    /// a guess.
+    /// </summary>
+    public IReadOnlyDictionary<string, FieldEvidence> Evidence(IReadOnlyDictionary<string, IEnumerable<string?>> values)
+    {
+        var evidence = new Dictionary<string, FieldEvidence>(StringComparer.Ordinal);
+        foreach (var (field, raw) in values)
+        {
+            var filled = raw.OfType<string>().Where(v => v.Length > 0).ToList();
+            if (filled.Count == 0)
+            {
+                continue;
+            }
+
+            if (!_fields.TryGetValue(field, out var pages) || pages.Count == 0)
+            {
+                evidence[field] = new FieldEvidence(FieldEvidence.Inferred, 0.3);
+                continue;
+            }
+
+            var corroboration = Math.Min(pages.Count, 3) * 0.05;
+            evidence[field] = filled.All(v => IsWorded(v, pages))
+                ? new FieldEvidence(FieldEvidence.Stated, Math.Round(0.75 + corroboration, 2))
+                : new FieldEvidence(FieldEvidence.Inferred, Math.Round(0.45 + corroboration, 2));
+        }
+
+        return evidence;
+    }
+
+    private static bool IsWorded(string value, List<PageText> pages) =>
+        pages.Any(p => p.Contains(value))
+        || value.Split([": ", ", "], StringSplitOptions.RemoveEmptyEntries).All(part => pages.Any(p => p.Contains(part.Trim())));
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Build() =>
         _fields.ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value.OrderBy(p => p.Order).Select(p => p.Url).Distinct().ToList(), StringComparer.Ordinal);

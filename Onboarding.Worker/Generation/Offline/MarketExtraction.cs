@@ -50,6 +50,15 @@ internal static partial class MarketExtraction
             Competitors = competitors.Select(c => c.Value).ToList(),
             PricingModel = pricingModel,
             Sources = sources.Build(),
+            Evidence = sources.Evidence(new Dictionary<string, IEnumerable<string?>>
+            {
+                ["category"] = [category?.Text],
+                ["industries"] = industries.Select(c => c.Value),
+                ["valuePropositions"] = valuePropositions.Select(c => c.Value),
+                ["differentiators"] = [.. differentiators.Select(c => c.Value), .. recognition.Select(r => r.Text)],
+                ["competitors"] = competitors.Select(c => c.Value),
+                ["pricingModel"] = [pricingModel],
+            }),
         };
     }
 

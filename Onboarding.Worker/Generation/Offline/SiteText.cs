@@ -63,7 +63,8 @@ internal sealed partial class PageText
     public bool Contains(string value)
     {
         // Built on first use; two threads building it at once build the same string.
-        _allText ??= string.Join('\n', new[] { Title, Description, SiteName }.OfType<string>().Concat(Headings).Concat(Lines.Select(l => l.Text)));
+        _allText ??= string.Join('\n', new[] { Title, Description, SiteName, Page.Footer }.OfType<string>().Concat(Headings).Concat(Lines.Select(l => l.Text))
+            .Concat(Page.Prices.SelectMany(b => new[] { b.Title ?? "", b.Price })).Concat(Page.LogoWalls.SelectMany(w => w.Names)).Concat(Page.Addresses));
         return _allText.Contains(value, StringComparison.OrdinalIgnoreCase);
     }
 
