@@ -26,6 +26,9 @@ public sealed record CrawledPage(
     /// <summary>Logo walls: names found only in images' <c>alt</c>, with the heading over them.</summary>
     public IReadOnlyList<NamedGroup> LogoWalls { get; init; } = [];
 
+    /// <summary>Comparison tables: the products each compares, from its header row.</summary>
+    public IReadOnlyList<NamedGroup> ComparisonTables { get; init; } = [];
+
     /// <summary>Postal addresses from the page's schema.org data ("Sarasota, FL, USA").</summary>
     public IReadOnlyList<string> Addresses { get; init; } = [];
 }

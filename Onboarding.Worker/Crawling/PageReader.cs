@@ -51,6 +51,7 @@ public static partial class PageReader
             Footer = PageStructure.Footer(document),
             Prices = main is null ? offers : [.. PageStructure.Prices(main), .. offers],
             LogoWalls = main is null ? [] : PageStructure.LogoWalls(main),
+            ComparisonTables = main is null ? [] : PageStructure.ComparisonTables(main),
             Addresses = addresses,
         };
         return new ReadPage(page, links);

@@ -194,6 +194,34 @@ public static partial class PageStructure
         return null;
     }
 
+    /// <summary>
+    /// Comparison tables: a table whose header names the products compared, one per column after the first
+    /// ("Feature | Acme | Globex | Initech"), and whose cells are marks or short values (✓, ✗, Yes, No, $29).
+    /// </summary>
+    public static List<NamedGroup> ComparisonTables(IElement root)
+    {
+        var tables = new List<NamedGroup>();
+        foreach (var table in root.QuerySelectorAll("table"))
+        {
+            var rows = table.QuerySelectorAll("tr").ToList();
+            if (rows.Count < 3)
+            {
+                continue;
+            }
+
+            var header = rows[0].Children.Where(c => c.LocalName is "th" or "td").Select(c => Collapse(c.TextContent)).ToList();
+            var names = header.Skip(1).Where(h => h.Length is >= 2 and <= 30 && char.IsUpper(h[0]) && WordCount(h) <= 3).ToList();
+            var cells = rows.Skip(1).SelectMany(r => r.Children.Skip(1)).Select(c => Collapse(c.TextContent)).ToList();
+            var marks = cells.Count(c => c.Length <= 12);
+            if (names.Count >= 2 && names.Count == header.Count - 1 && cells.Count > 0 && marks >= cells.Count * 0.7)
+            {
+                tables.Add(new NamedGroup(HeadingOver(table), names));
+            }
+        }
+
+        return tables;
+    }
+
     /// <summary>schema.org data in JSON-LD: offers (name and price) and postal addresses ("Sarasota, FL, USA").</summary>
     public static (List<PriceBlock> Offers, List<string> Addresses) StructuredData(IDocument document)
     {

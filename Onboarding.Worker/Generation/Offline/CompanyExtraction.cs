@@ -296,7 +296,8 @@ internal static partial class CompanyExtraction
 
         foreach (var page in site.Pages.Where(p => p.Kind is PageKind.Home or PageKind.Product or PageKind.Other))
         {
-            var weight = page.Kind == PageKind.Product ? 3 : 2;
+            // A heading on a page of no particular kind needs another sighting to count as an offering.
+            var weight = page.Kind == PageKind.Product ? 3 : page.Kind == PageKind.Home ? 2 : 1;
             foreach (var heading in page.Lines.Where(l => l.Kind == LineKind.Heading))
             {
                 if (!IsOfferingHeading(heading.Text, name, brand) || planKeys.Contains(Text.Key(heading.Text)))

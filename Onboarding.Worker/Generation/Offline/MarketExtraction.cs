@@ -350,6 +350,16 @@ internal static partial class MarketExtraction
         foreach (var page in site.Pages.Where(p => !p.IsNoise))
         {
             var weight = page.Kind == PageKind.Compare ? 2 : 1;
+            // A comparison table's columns: every product but the company's own.
+            foreach (var column in page.Page.ComparisonTables.SelectMany(t => t.Names))
+            {
+                var compact = Text.Compact(column);
+                if (compact != own && compact != ownBrand && !own.StartsWith(compact, StringComparison.Ordinal) && !compact.StartsWith(ownBrand, StringComparison.Ordinal))
+                {
+                    evidence.Add(column, 2, page, compact);
+                }
+            }
+
             var texts = page.TitleSegments.Append(page.Title ?? "").Append(page.Description ?? "")
                 .Concat(page.Lines.Where(l => l.Kind != LineKind.Short).SelectMany(l => Text.Sentences(l.Text)));
             foreach (var text in texts)
@@ -395,6 +405,8 @@ internal static partial class MarketExtraction
         new(@"\b[Cc]ompare\s+\p{Lu}[\p{L}\p{N}]*(?:\s+\p{Lu}[\p{L}\p{N}]*)?\s+(?:with|to|and)\s+" + CompetitorName),
         new(@"\b(?:[Ss]witch(?:es|ed|ing)?|[Mm]igrat(?:e|es|ed|ing)|[Mm]ov(?:e|es|ed|ing))\s+from\s+" + CompetitorName),
         new(@"\b[Uu]nlike\s+" + CompetitorName),
+        new(@"\b(?:replacement|substitute) (?:for|to)\s+" + CompetitorName),
+        new(@"\b(?:instead of|better than)\s+" + CompetitorName),
     ];
 
     /// <summary>Drops surrounding quotes; the text stays as written otherwise.</summary>

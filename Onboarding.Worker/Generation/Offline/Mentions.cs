@@ -15,7 +15,8 @@ internal static partial class Mentions
     public static Evidence Collect(SiteText site, IReadOnlyList<Term> terms, MentionWeights weights)
     {
         var evidence = new Evidence();
-        foreach (var page in site.Pages.Where(p => !p.IsNoise))
+        // A team page's bios speak of the company's own people ("our Head of Sales"), not of its buyers.
+        foreach (var page in site.Pages.Where(p => !p.IsNoise && !p.IsTeam))
         {
             // A section about discounts ("Do you offer discounts?") speaks of who may ask for one throughout.
             var discountSection = false;
@@ -80,7 +81,9 @@ internal static partial class Mentions
                 }
 
                 var context = Context(text, match.Index, match.Index + match.Length, weights.FromCountsAsTarget);
-                if (context == Addressed.Own)
+                // An acronym ("SMB", "CRM") is taken for an audience only when the site addresses it as one: "SMB" is
+                // also a file protocol, "(CRM, ATS, ERP…)" a list of systems.
+                if (context == Addressed.Own || context == Addressed.Plain && IsAcronym(match.Value))
                 {
                     continue;
                 }
@@ -102,6 +105,12 @@ internal static partial class Mentions
         var space = before.LastIndexOf(' ');
         var previous = before[(space + 1)..];
         return previous.Length > 0 && char.IsUpper(previous[0]) && space >= 0;
+    }
+
+    private static bool IsAcronym(string value)
+    {
+        var letters = value.EndsWith('s') ? value[..^1] : value;
+        return letters.Length is >= 2 and <= 5 && letters.All(char.IsUpper);
     }
 
     public enum Addressed
