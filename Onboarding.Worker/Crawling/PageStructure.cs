@@ -73,6 +73,12 @@ public static partial class PageStructure
             }
 
             var shown = PriceText.Tidy(Collapse(price.TextContent));
+            // The period in the element after the price: "$ 29" then "/ month".
+            if (price.NextElementSibling is { } next && Collapse(next.TextContent) is { Length: > 0 and <= 30 } period && Period().IsMatch(period))
+            {
+                shown += " " + period;
+            }
+
             if (Within(element, "del", "s", "strike") && shown == PriceText.Tidy(Collapse(element.TextContent)))
             {
                 continue;
@@ -328,6 +334,9 @@ public static partial class PageStructure
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+
+    [GeneratedRegex(@"^(?:/|per|a|an|each)\s*\p{L}+(?:\s*(?:/|per)\s*\p{L}+)?\.?$|^(?:monthly|yearly|annually|par mois|al mes|pro Monat)$", RegexOptions.IgnoreCase)]
+    private static partial Regex Period();
 
     [GeneratedRegex(@"\b(?:logo(?:type)?|icon|image|img|picture|photo|banner)\b", RegexOptions.IgnoreCase)]
     private static partial Regex LogoWord();

@@ -108,7 +108,8 @@ internal static partial class MarketExtraction
             {
                 foreach (var term in Vocabulary.Categories)
                 {
-                    var count = term.Pattern.Count(text);
+                    // An acronym in running text is often one of a list of systems ("CRM, ATS, ERP"), not the category.
+                    var count = term.Pattern.Matches(text).Count(m => weight >= 3 || !Text.IsAcronym(m.Value));
                     if (count > 0)
                     {
                         counted.Add(term.Display, weight * count, page);
@@ -368,7 +369,7 @@ internal static partial class MarketExtraction
                 {
                     foreach (Match match in pattern.Matches(text))
                     {
-                        var competitor = VersionSuffix().Replace(match.Groups["name"].Value.Trim(), "");
+                        var competitor = VersionSuffix().Replace(match.Groups["name"].Value.Trim(), "").TrimEnd('.', ',', ';', ':');
                         var compact = Text.Compact(competitor);
                         var words = Text.Words(competitor);
                         if (compact.Length < 2 || compact == own || compact == ownBrand || own.StartsWith(compact, StringComparison.Ordinal)

@@ -83,7 +83,7 @@ internal static partial class Mentions
                 var context = Context(text, match.Index, match.Index + match.Length, weights.FromCountsAsTarget);
                 // An acronym ("SMB", "CRM") is taken for an audience only when the site addresses it as one: "SMB" is
                 // also a file protocol, "(CRM, ATS, ERP…)" a list of systems.
-                if (context == Addressed.Own || context == Addressed.Plain && IsAcronym(match.Value))
+                if (context == Addressed.Own || context == Addressed.Plain && Text.IsAcronym(match.Value))
                 {
                     continue;
                 }
@@ -105,12 +105,6 @@ internal static partial class Mentions
         var space = before.LastIndexOf(' ');
         var previous = before[(space + 1)..];
         return previous.Length > 0 && char.IsUpper(previous[0]) && space >= 0;
-    }
-
-    private static bool IsAcronym(string value)
-    {
-        var letters = value.EndsWith('s') ? value[..^1] : value;
-        return letters.Length is >= 2 and <= 5 && letters.All(char.IsUpper);
     }
 
     public enum Addressed
