@@ -37,14 +37,23 @@ public static partial class PageReader
         var baseUrl = document.QuerySelector("base[href]")?.GetAttribute("href") is { } href && Uri.TryCreate(url, href, out var b) ? b : url;
         var links = Links(document, baseUrl, url);
 
+        var main = MainContent(document);
+        var (offers, addresses) = PageStructure.StructuredData(document);
         var page = new CrawledPage(
             Canonical(url),
             Clean(document.Title),
             Clean(Meta(document, "description") ?? Meta(document, "og:description")),
             Clean(Meta(document, "og:site_name") ?? Meta(document, "application-name")),
-            document.QuerySelectorAll("h1, h2, h3").Select(h => Clean(h.TextContent)).OfType<string>().Distinct().Take(60).ToList(),
-            MainText(document),
-            Clean(document.DocumentElement.GetAttribute("lang")));
+            document.QuerySelectorAll("h1, h2, h3, h4, h5, h6").Select(h => Heading(h.TextContent)).OfType<string>().Distinct().Take(80).ToList(),
+            main is null ? "" : MainText(main),
+            Clean(document.DocumentElement.GetAttribute("lang")))
+        {
+            Footer = PageStructure.Footer(document),
+            Prices = main is null ? offers : [.. PageStructure.Prices(main), .. offers],
+            LogoWalls = main is null ? [] : PageStructure.LogoWalls(main),
+            ComparisonTables = main is null ? [] : PageStructure.ComparisonTables(main),
+            Addresses = addresses,
+        };
         return new ReadPage(page, links);
     }
 
@@ -79,12 +88,13 @@ public static partial class PageReader
         return links;
     }
 
-    private static string MainText(IDocument document)
+    /// <summary>A copy of the main content, navigation, header, footer, scripts and forms taken out.</summary>
+    private static IElement? MainContent(IDocument document)
     {
-        var root = document.QuerySelector("main") ?? document.QuerySelector("[role=main]") ?? document.QuerySelector("article") ?? document.Body;
+        var root = document.QuerySelector("main") ?? document.QuerySelector("[role=main]") ?? SoleArticle(document) ?? document.Body;
         if (root is null)
         {
-            return "";
+            return null;
         }
 
         var copy = (IElement)root.Clone(deep: true);
@@ -93,6 +103,30 @@ public static partial class PageReader
             noise.Remove();
         }
 
+        // Heading anchors ("¶", "#", "🔗") are links to the heading itself, not its words.
+        foreach (var heading in copy.QuerySelectorAll("h1, h2, h3, h4, h5, h6"))
+        {
+            foreach (var anchor in heading.QuerySelectorAll("a").Where(a => AnchorMark().IsMatch(a.TextContent) || a.TextContent.Trim().Length == 0).ToList())
+            {
+                anchor.Remove();
+            }
+        }
+
+        return copy;
+    }
+
+    /// <summary>An article that is the page (most of its text), not one part of it such as a FAQ under the pricing tables.</summary>
+    private static IElement? SoleArticle(IDocument document)
+    {
+        var articles = document.QuerySelectorAll("article");
+        return articles.Length == 1 && document.Body is { } body && articles[0].TextContent.Length >= body.TextContent.Length * 0.6 ? articles[0] : null;
+    }
+
+    /// <summary>A heading's words without the anchor mark some generators append ("C++¶", "Featured On#").</summary>
+    private static string? Heading(string? text) => Clean(AnchorMark().Replace(text ?? "", ""));
+
+    private static string MainText(IElement copy)
+    {
         var text = new StringBuilder();
         Append(copy, text);
         var collapsed = BlankLines().Replace(text.ToString(), "\n\n").Trim();
@@ -134,6 +168,9 @@ public static partial class PageReader
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+
+    [GeneratedRegex(@"\s*(?:[¶#§]|🔗)+\s*$")]
+    private static partial Regex AnchorMark();
 
     [GeneratedRegex(@"[ \t]*\n\s*\n\s*")]
     private static partial Regex BlankLines();

@@ -57,7 +57,9 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
         deadline.CancelAfter(_options.CrawlTimeout);
 
         var pages = new List<(ReadPage Page, int Taken)> { (site.HomePage, 0) };
-        var seen = new HashSet<Uri> { site.Home, PageReader.Canonical(site.HomePage.Page.Url) };
+        var scope = new CrawlScope(site.Home, site.HomePage.Page.Language);
+        scope.IsRepeat(site.Home, PageReader.Canonical(site.HomePage.Page.Url), site.HomePage.Page.MainText);
+        var seen = new HashSet<string>(StringComparer.Ordinal) { CrawlScope.Key(site.Home), CrawlScope.Key(site.HomePage.Page.Url) };
         var frontier = new List<(PageLink Link, int Depth)>();
         var fetching = new Dictionary<Task<ReadPage?>, (PageLink Link, int Depth, int Taken)>();
         var found = 0;
@@ -66,12 +68,21 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
         {
             foreach (var link in page.Links)
             {
-                if (PageReader.SameSite(link.Url, site.Home) && seen.Add(link.Url))
+                var url = CrawlScope.WithoutQuery(link.Url);
+                if (PageReader.SameSite(url, site.Home) && seen.Add(CrawlScope.Key(url)))
                 {
                     found++;
-                    if (site.Robots.IsAllowed(link.Url))
+                    if (!site.Robots.IsAllowed(url))
                     {
-                        frontier.Add((link, depth));
+                        Skipped(url, "robots.txt does not allow it");
+                    }
+                    else if (scope.Refusal(url) is { } reason)
+                    {
+                        Skipped(url, reason);
+                    }
+                    else
+                    {
+                        frontier.Add((link with { Url = url }, depth));
                     }
                 }
             }
@@ -87,7 +98,15 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
                 // The most telling link first, the shallowest among equals.
                 var next = frontier.MaxBy(f => LinkRanking.Score(f.Link) - f.Depth);
                 frontier.Remove(next);
-                fetching.Add(TryFetchAsync(next.Link.Url, site.Robots, deadline.Token), (next.Link, next.Depth, ++taken));
+                // A budget may have filled since the link was found.
+                if (scope.Refusal(next.Link.Url) is { } reason)
+                {
+                    Skipped(next.Link.Url, reason);
+                    continue;
+                }
+
+                scope.Claim(next.Link.Url);
+                fetching.Add(TryFetchAsync(next.Link.Url, site.Robots, scope, deadline.Token), (next.Link, next.Depth, ++taken));
             }
 
             if (fetching.Count == 0)
@@ -98,13 +117,21 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
             var done = await Task.WhenAny(fetching.Keys);
             fetching.Remove(done, out var chosen);
             var page = await done;
-            // A redirect may land on a page already taken.
-            if (page is not null && (page.Page.Url == chosen.Link.Url || seen.Add(page.Page.Url)))
+            // A redirect may land on a page already taken, and two addresses may serve one content.
+            if (page is null)
             {
-                pages.Add((page, chosen.Taken));
-                Discover(page, chosen.Depth + 1);
-                progress?.Invoke(new CrawlProgress(found, pages.Count));
+                continue;
             }
+
+            if (scope.IsRepeat(chosen.Link.Url, page.Page.Url, page.Page.MainText))
+            {
+                Skipped(chosen.Link.Url, "the same content as a page already read");
+                continue;
+            }
+
+            pages.Add((page, chosen.Taken));
+            Discover(page, chosen.Depth + 1);
+            progress?.Invoke(new CrawlProgress(found, pages.Count));
         }
 
         logger.LogInformation("Crawled {Pages} pages of {Site} ({Found} links found)", pages.Count, site.Home, found);
@@ -112,12 +139,19 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
         return new CrawledSite(site.Home, pages.OrderBy(p => p.Taken).Select(p => p.Page.Page).ToList());
     }
 
+    /// <summary>Why a found link was not taken: in the log, and as an event of the crawl's span for the run's timeline.</summary>
+    private void Skipped(Uri url, string reason)
+    {
+        logger.LogDebug("Skipped {Url}: {Reason}", url, reason);
+        Activity.Current?.AddEvent(new ActivityEvent("link.skipped", tags: new ActivityTagsCollection { ["url.full"] = url.ToString(), ["reason"] = reason }));
+    }
+
     /// <summary>A page other than the home page: any failure skips it.</summary>
-    private async Task<ReadPage?> TryFetchAsync(Uri url, RobotsTxt robots, CancellationToken cancellationToken)
+    private async Task<ReadPage?> TryFetchAsync(Uri url, RobotsTxt robots, CrawlScope scope, CancellationToken cancellationToken)
     {
         try
         {
-            return await FetchAsync(url, "The page", robots, cancellationToken);
+            return await FetchAsync(url, "The page", robots, cancellationToken, scope);
         }
         catch (CrawlException e)
         {
@@ -136,14 +170,14 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
     }
 
     /// <summary>Fetches one page, following redirects within the site; null when robots.txt forbids where it leads.</summary>
-    private async Task<ReadPage?> FetchAsync(Uri url, string what, RobotsTxt robots, CancellationToken cancellationToken)
+    private async Task<ReadPage?> FetchAsync(Uri url, string what, RobotsTxt robots, CancellationToken cancellationToken, CrawlScope? scope = null)
     {
         using var span = RunTelemetry.Source.StartActivity($"fetch {url.AbsolutePath}")
             ?.SetTag("url.full", url.ToString())
             .SetTag(Jobs.RunTimeline.DetailTag, url.ToString());
         try
         {
-            var (final, status, contentType, body) = await GetAsync(url, what, sameSiteAs: url, cancellationToken);
+            var (final, status, contentType, body) = await GetAsync(url, what, sameSiteAs: url, cancellationToken, scope);
             span?.SetTag("http.response.status_code", (int)status).SetTag("onboarding.page.bytes", body.Length);
             if (!robots.IsAllowed(final))
             {
@@ -173,8 +207,9 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
 
     /// <summary>GET with redirects followed by hand (each hop re-checked), the body read up to the size cap.</summary>
     private async Task<(Uri Url, HttpStatusCode Status, MediaTypeHeaderValue? ContentType, byte[] Body)> GetAsync(
-        Uri url, string what, Uri? sameSiteAs, CancellationToken cancellationToken)
+        Uri url, string what, Uri? sameSiteAs, CancellationToken cancellationToken, CrawlScope? scope = null)
     {
+        var requested = url;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.PageTimeout);
         for (var hop = 0; ; hop++)
@@ -211,6 +246,12 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
                     if (sameSiteAs is not null && !PageReader.SameSite(next, sameSiteAs) && what != "The home page")
                     {
                         throw new CrawlException(CrawlFailure.HttpError, $"{what} redirects to another site ({next.Host}).");
+                    }
+
+                    // "/pricing" → "/pricing/" when "/pricing/" was read already: the page is not fetched twice.
+                    if (scope is not null && scope.IsTaken(requested, next))
+                    {
+                        throw new CrawlException(CrawlFailure.HttpError, $"{what} redirects to a page already read ({next.AbsolutePath}).");
                     }
 
                     url = PageReader.Canonical(next);

@@ -52,7 +52,15 @@ internal static partial class DraftValidation
             Customers = fields.List("customers", draft.Customers, requireVerbatimWithoutSources: true),
             Headquarters = fields.Single("headquarters", draft.Headquarters, 120),
             Sources = fields.Build(),
-        };
+        } is var company ? company with
+        {
+            Evidence = FieldEvidenceRule.Judge(site, company.Sources, new Dictionary<string, IEnumerable<string?>>
+            {
+                ["name"] = [company.Name], ["tagline"] = [company.Tagline], ["description"] = [company.Description],
+                ["products"] = company.Products.Select(p => p.Name), ["pricing"] = company.Pricing, ["customers"] = company.Customers,
+                ["headquarters"] = [company.Headquarters],
+            }),
+        } : null;
     }
 
     public static MarketContext? Market(MarketDraft draft, SiteText site)
@@ -73,7 +81,14 @@ internal static partial class DraftValidation
             PricingModel = fields.Single("pricingModel", draft.PricingModel, 200),
             Sources = fields.Build(),
         };
-        return market.Sources.Count == 0 ? null : market;
+        return market.Sources.Count == 0 ? null : market with
+        {
+            Evidence = FieldEvidenceRule.Judge(site, market.Sources, new Dictionary<string, IEnumerable<string?>>
+            {
+                ["category"] = [market.Category], ["industries"] = market.Industries, ["valuePropositions"] = market.ValuePropositions,
+                ["differentiators"] = market.Differentiators, ["competitors"] = market.Competitors, ["pricingModel"] = [market.PricingModel],
+            }),
+        };
     }
 
     public static IdealCustomerProfile? Icp(IcpDraft draft, SiteText site)
@@ -95,7 +110,14 @@ internal static partial class DraftValidation
             Regions = fields.List("regions", draft.Regions),
             Sources = fields.Build(),
         };
-        return icp.Sources.Count == 0 ? null : icp;
+        return icp.Sources.Count == 0 ? null : icp with
+        {
+            Evidence = FieldEvidenceRule.Judge(site, icp.Sources, new Dictionary<string, IEnumerable<string?>>
+            {
+                ["summary"] = [icp.Summary], ["industries"] = icp.Industries, ["companySizes"] = icp.CompanySizes, ["roles"] = icp.Roles,
+                ["painPoints"] = icp.PainPoints, ["useCases"] = icp.UseCases, ["regions"] = icp.Regions,
+            }),
+        };
     }
 
     /// <summary>

@@ -40,6 +40,12 @@ public sealed class ModelContextGenerator(IChatClient chatClient, IOptions<Gener
         - For every field you fill, add an entry to "sources" with the field's name and the URLs of the pages that support
           it, copied exactly from the input. A field without a source from the input is discarded.
         - Keep lists to at most 8 items, most important first, without repeats.
+        - A page's "prices" pair each price with its plan; "nameGroups" are names listed under a heading (a logo wall, a
+          comparison table). What a group is comes from its heading: customers ("Trusted by"), press, sponsors,
+          integrations ("Works with") and partners are different things; integrations and partners are never customers.
+        - A FAQ about discounts does not name target industries; the company's own team (bios, job titles) is not its
+          buyers; an acronym in a list of systems or protocols ("SMB", "CRM") is not an audience or a category.
+        - When the evidence is thin, leave the field empty: a wrong fact costs more than a missing one.
         """;
 
     private const string CompanyTask = """

@@ -13,6 +13,8 @@ internal static class PagesDocument
 {
     private const int MaxHeadingsPerPage = 40;
     private const int MaxHeadingLength = 200;
+    private const int MaxBlocksPerPage = 20;
+    private const int MaxFooterLength = 600;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -32,7 +34,14 @@ internal static class PagesDocument
             page.Description,
             page.SiteName,
             page.Headings.Take(MaxHeadingsPerPage).Select(h => h.Length > MaxHeadingLength ? h[..MaxHeadingLength] : h).ToList(),
-            texts[i].Length > budgets[i] ? texts[i][..budgets[i]] : texts[i])).ToList();
+            texts[i].Length > budgets[i] ? texts[i][..budgets[i]] : texts[i])
+        {
+            // The blocks the reader found in the markup, as the offline extractor reads them.
+            Prices = page.Page.Prices.Take(MaxBlocksPerPage).Select(b => b.Title is null ? b.Price : $"{b.Title}: {b.Price}").ToList(),
+            NameGroups = page.Page.LogoWalls.Concat(page.Page.ComparisonTables).Take(MaxBlocksPerPage)
+                .Select(g => new NameGroup(g.Heading, g.Names.Take(MaxBlocksPerPage).ToList())).ToList(),
+            Footer = page.Page.Footer.Length == 0 ? null : page.Page.Footer.Length > MaxFooterLength ? page.Page.Footer[..MaxFooterLength] : page.Page.Footer,
+        }).ToList();
         return JsonSerializer.Serialize(new Document(site.Home.AbsoluteUri, pages), Json);
     }
 
@@ -55,5 +64,16 @@ internal static class PagesDocument
 
     private sealed record Document(string Website, IReadOnlyList<PageEntry> Pages);
 
-    private sealed record PageEntry(string Url, string? Title, string? Description, string? SiteName, IReadOnlyList<string> Headings, string Text);
+    private sealed record PageEntry(string Url, string? Title, string? Description, string? SiteName, IReadOnlyList<string> Headings, string Text)
+    {
+        /// <summary>Prices with the title of their card or row: "Starter: $29 / month".</summary>
+        public IReadOnlyList<string>? Prices { get; init; }
+
+        /// <summary>Names listed together under a heading: logo walls (alt text) and comparison tables' columns.</summary>
+        public IReadOnlyList<NameGroup>? NameGroups { get; init; }
+
+        public string? Footer { get; init; }
+    }
+
+    private sealed record NameGroup(string? Heading, IReadOnlyList<string> Names);
 }

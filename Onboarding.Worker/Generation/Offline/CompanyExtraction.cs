@@ -32,10 +32,10 @@ internal static partial class CompanyExtraction
         var products = Products(site, name.Value, plans);
         sources.Add("products", products);
 
-        var customers = Customers(site, name.Value);
+        var customers = SocialProof.Customers(site, name.Value);
         sources.Add("customers", customers);
 
-        var headquarters = Headquarters(site);
+        var headquarters = Headquarters.Find(site);
         if (headquarters is not null)
         {
             sources.Add("headquarters", [headquarters.Value.Page]);
@@ -52,6 +52,16 @@ internal static partial class CompanyExtraction
             Customers = customers.Select(c => c.Value).ToList(),
             Headquarters = headquarters?.Text,
             Sources = sources.Build(),
+            Evidence = sources.Evidence(new Dictionary<string, IEnumerable<string?>>
+            {
+                ["name"] = [name.Value],
+                ["tagline"] = [tagline?.Text],
+                ["description"] = [description.Text],
+                ["products"] = products.Select(p => p.Value),
+                ["pricing"] = pricing.Lines,
+                ["customers"] = customers.Select(c => c.Value),
+                ["headquarters"] = [headquarters?.Text],
+            }),
         };
     }
 
@@ -286,7 +296,8 @@ internal static partial class CompanyExtraction
 
         foreach (var page in site.Pages.Where(p => p.Kind is PageKind.Home or PageKind.Product or PageKind.Other))
         {
-            var weight = page.Kind == PageKind.Product ? 3 : 2;
+            // A heading on a page of no particular kind needs another sighting to count as an offering.
+            var weight = page.Kind == PageKind.Product ? 3 : page.Kind == PageKind.Home ? 2 : 1;
             foreach (var heading in page.Lines.Where(l => l.Kind == LineKind.Heading))
             {
                 if (!IsOfferingHeading(heading.Text, name, brand) || planKeys.Contains(Text.Key(heading.Text)))
@@ -401,81 +412,7 @@ internal static partial class CompanyExtraction
         return words.Count <= 6 && words.Count > 0 && Vocabulary.CallToActionStarts.Contains(words[0]);
     }
 
-    /// <summary>
-    /// Named customers: case-study headings on customer pages ("How Shopify …", "Barry's saves …"), lists after
-    /// "customers include" / "trusted by … including", and testimonial attributions ("— Controller, Eventbrite").
-    /// </summary>
-    private static List<Candidate> Customers(SiteText site, string name)
-    {
-        var evidence = new Evidence();
-        var own = Text.Compact(name);
-        var brand = Text.Words(name).FirstOrDefault() ?? name;
-        void AddName(string value, double weight, PageText page)
-        {
-            value = value.Trim().TrimEnd('.', ',', ';', ':', '!');
-            if (value.EndsWith("'s", StringComparison.Ordinal) && Text.Words(value).Count > 1)
-            {
-                value = value[..^2];
-            }
-
-            var compact = Text.Compact(value);
-            if (IsCompanyName(value) && compact != own && !compact.StartsWith(Text.Compact(brand), StringComparison.Ordinal))
-            {
-                evidence.Add(value, weight, page, compact);
-            }
-        }
-
-        foreach (var page in site.Pages.Where(p => !p.IsNoise))
-        {
-            if (page.Kind == PageKind.Customers)
-            {
-                foreach (var heading in page.Lines.Where(l => l.Kind == LineKind.Heading))
-                {
-                    if (CaseStudyHeading().Match(heading.Text) is { Success: true } story)
-                    {
-                        AddName(story.Groups["name"].Value, 3, page);
-                    }
-                }
-            }
-
-            var lines = page.Lines;
-            for (var i = 0; i < lines.Count; i++)
-            {
-                var line = lines[i];
-                if (Attribution().Match(line.Text) is { Success: true } attribution)
-                {
-                    AddName(attribution.Groups["company"].Value, 2, page);
-                }
-
-                // "… customers include Shopify, Anduril and Zola." names follow the cue in the same sentence.
-                if (CustomerCue().Match(line.Text) is { Success: true } cue)
-                {
-                    var after = line.Text[(cue.Index + cue.Length)..];
-                    var sentenceEnd = after.IndexOfAny(['.', ';', '!', '?']);
-                    foreach (var item in ListItems(sentenceEnd >= 0 ? after[..sentenceEnd] : after))
-                    {
-                        AddName(item, 2, page);
-                    }
-                }
-
-                // Logo walls: a "Trusted by …" / "Powering …" line followed by lines that are each one name.
-                if (CustomerCueAlone().IsMatch(line.Text))
-                {
-                    for (var j = i + 1; j < lines.Count && lines[j].Kind == LineKind.Short && j <= i + 12; j++)
-                    {
-                        AddName(lines[j].Text, 1.5, page);
-                    }
-                }
-            }
-        }
-
-        return evidence.Top(MaxCustomers, minimum: 1.5, distinct: false);
-    }
-
-    private static IEnumerable<string> ListItems(string text) =>
-        ListSeparator().Split(text).Select(s => s.Trim()).Where(s => s.Length > 0);
-
-    private static bool IsCompanyName(string value)
+    internal static bool IsCompanyName(string value)
     {
         var words = Text.Words(value);
         return words.Count is >= 1 and <= 4 && value.Length <= 40 && char.IsUpper(value[0]) && !Text.EndsSentence(value)
@@ -489,42 +426,6 @@ internal static partial class CompanyExtraction
         "many", "some", "other", "others", "every", "leading", "top", "startups", "enterprises", "organizations", "organisations", "people",
     };
 
-    /// <summary>
-    /// The headquarters: "headquartered in …" first, then a postal address ("…, New York, NY 10010" or
-    /// "…, 50403 Tartu, Estonia"), then "based in …"; about and contact pages before the others.
-    /// </summary>
-    private static (string Text, PageText Page)? Headquarters(SiteText site)
-    {
-        var pages = site.Pages.Where(p => !p.IsNoise)
-            .OrderBy(p => p.Kind is PageKind.About or PageKind.Contact ? 0 : p.IsHome ? 1 : 2)
-            .ThenBy(p => p.Order)
-            .ToList();
-        foreach (var pattern in new[] { Headquartered(), UsAddress(), InternationalAddress(), BasedIn() })
-        {
-            foreach (var page in pages)
-            {
-                foreach (var text in page.Lines.Select(l => l.Text).Append(page.Description ?? ""))
-                {
-                    if (pattern.Match(text) is { Success: true } match)
-                    {
-                        var place = match.Groups["place"].Success
-                            ? match.Groups["place"].Value
-                            : $"{match.Groups["city"].Value.Trim()}, {match.Groups["region"].Value.Trim()}";
-                        // A place ends with its sentence: "Houston, Texas. The company …" → "Houston, Texas".
-                        var period = place.IndexOf(". ", StringComparison.Ordinal);
-                        place = (period > 0 ? place[..period] : place).Trim().TrimEnd('.', ',');
-                        if (Text.WordCount(place) is >= 1 and <= 6)
-                        {
-                            return (place, page);
-                        }
-                    }
-                }
-            }
-        }
-
-        return null;
-    }
-
     [GeneratedRegex(@"\b(?:is|are) (?:a|an|the)\b|\bhelps?\b|\bprovides?\b|\boffers?\b|\bbuilds?\b|\bdelivers?\b|\bmakes? it\b|\blets\b|\benables?\b|\bplatform\b|\bsoftware\b|\bservices?\b|\bcompany\b|\btool\b|\bdistribut", RegexOptions.IgnoreCase)]
     private static partial Regex SelfDescription();
 
@@ -532,31 +433,9 @@ internal static partial class CompanyExtraction
     [GeneratedRegex(@"(?<![\p{L}\p{N}])\p{Lu}[\p{L}\p{N}]*(?:\s+(?:\p{Lu}[\p{L}\p{N}]*|\d+)){1,3}")]
     private static partial Regex BrandedName();
 
-    [GeneratedRegex(@"^(?:How\s+(?<name>\p{Lu}[\p{L}\p{N}'’&.-]*(?:\s+\p{Lu}[\p{L}\p{N}'’&.-]*){0,3})\s+\p{Ll}|(?<name>\p{Lu}[\p{L}\p{N}'’&.-]*(?:\s+\p{Lu}[\p{L}\p{N}'’&.-]*){0,3})\s+(?:saves?|saved|cuts?|uses?|used|grew|grows|scaled|scales|reduced|reduces|moved|switched|automated|automates|consolidated|increased|closes|closed|gets|got|built|builds|runs|manages|managed|replaced|boosted|improved|achieved|eliminated|streamlined|transformed|doubled|tripled|launched|migrated|chose|trusts)\b)")]
-    private static partial Regex CaseStudyHeading();
 
     // "— Jane Doe, Controller at Eventbrite", "— Controller, Eventbrite", "- VP of Finance, Barry's".
-    [GeneratedRegex(@"^[—–~-]\s*(?:[^,]{1,60},\s*)?(?:[^,]{1,60}?(?:\s+at\s+|,\s*|\s+@\s*))(?<company>\p{Lu}[\p{L}\p{N}'’&. -]{0,40})$")]
-    private static partial Regex Attribution();
 
-    [GeneratedRegex(@"\b(?:customers|clients) (?:include|including|like|such as)\b:?|\b(?:trusted|used|loved|chosen) by\b[^.;]*?\b(?:including|like|such as)\b:?|\bcompanies (?:like|such as)\b|\bteams at\b", RegexOptions.IgnoreCase)]
-    private static partial Regex CustomerCue();
 
-    [GeneratedRegex(@"^(?:(?:trusted|used|loved|chosen|relied on) by|powering|powers|join|joining)\b|^(?:our )?customers include:?$", RegexOptions.IgnoreCase)]
-    private static partial Regex CustomerCueAlone();
 
-    [GeneratedRegex(@",\s*(?:and|&)\s+|\s+(?:and|&)\s+|,\s*")]
-    private static partial Regex ListSeparator();
-
-    [GeneratedRegex(@"\b(?:headquartered|head-quartered|HQ'd) in (?<place>\p{Lu}[\p{L}.'-]*(?:(?:,\s*|\s+)(?:\p{Lu}[\p{L}.'-]*|[A-Z]{2}\b)){0,4})|\bheadquarters (?:is |are )?(?:in|:) (?<place>\p{Lu}[\p{L}.'-]*(?:(?:,\s*|\s+)\p{Lu}[\p{L}.'-]*){0,4})")]
-    private static partial Regex Headquartered();
-
-    [GeneratedRegex(@"\d+[^,\n]{2,60},\s*(?:(?:Suite|Floor|Unit|Ste\.?)\s*[^,]+,\s*)?(?<city>\p{Lu}[\p{L} .'-]{1,40}),\s*(?<region>[A-Z]{2})\s+\d{5}(?:-\d{4})?\b")]
-    private static partial Regex UsAddress();
-
-    [GeneratedRegex(@"\d+[^,\n]{0,60},\s*(?:\d{4,6}\s+)?(?<city>\p{Lu}[\p{L}' -]{1,40}?)(?:\s+\d{4,6})?,\s*(?<region>Estonia|Germany|France|Spain|Italy|Netherlands|Belgium|Ireland|Sweden|Norway|Denmark|Finland|Poland|Switzerland|Austria|Portugal|United Kingdom|UK|Canada|Australia|New Zealand|Japan|Singapore|India|Brazil|Mexico|Israel|Czech Republic|Czechia|Lithuania|Latvia|Slovenia|Croatia|Greece|Romania|Hungary|Luxembourg|Iceland)\b")]
-    private static partial Regex InternationalAddress();
-
-    [GeneratedRegex(@"(?<![\w-])(?:based|located) in (?<place>\p{Lu}[\p{L}.'-]*(?:(?:,\s*|\s+)(?:\p{Lu}[\p{L}.'-]*|[A-Z]{2}\b)){0,3})")]
-    private static partial Regex BasedIn();
 }

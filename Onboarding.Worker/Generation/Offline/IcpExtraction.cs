@@ -57,6 +57,16 @@ internal static partial class IcpExtraction
             UseCases = useCases.Select(c => c.Value).ToList(),
             Regions = regions.Select(c => c.Value).ToList(),
             Sources = sources.Build(),
+            Evidence = sources.Evidence(new Dictionary<string, IEnumerable<string?>>
+            {
+                ["summary"] = [summary],
+                ["industries"] = industries.Select(c => c.Value),
+                ["companySizes"] = sizes.Select(c => c.Value),
+                ["roles"] = roles.Select(c => c.Value),
+                ["painPoints"] = painPoints.Select(c => c.Value),
+                ["useCases"] = useCases.Select(c => c.Value),
+                ["regions"] = regions.Select(c => c.Value),
+            }),
         };
     }
 

@@ -28,6 +28,10 @@ internal static partial class MarketExtraction
         var differentiators = Differentiators(site, name, brand);
         sources.Add("differentiators", differentiators);
 
+        // The press that covered it and the sponsors that fund it set it apart as well.
+        var recognition = SocialProof.Recognition(site);
+        sources.Add("differentiators", recognition.Select(r => r.Page));
+
         var valuePropositions = ValuePropositions(site, brand, differentiators);
         sources.Add("valuePropositions", valuePropositions);
 
@@ -42,10 +46,19 @@ internal static partial class MarketExtraction
             Category = category?.Text,
             Industries = industries.Select(c => c.Value).ToList(),
             ValuePropositions = valuePropositions.Select(c => c.Value).ToList(),
-            Differentiators = differentiators.Select(c => c.Value).ToList(),
+            Differentiators = [.. differentiators.Select(c => c.Value), .. recognition.Select(r => r.Text)],
             Competitors = competitors.Select(c => c.Value).ToList(),
             PricingModel = pricingModel,
             Sources = sources.Build(),
+            Evidence = sources.Evidence(new Dictionary<string, IEnumerable<string?>>
+            {
+                ["category"] = [category?.Text],
+                ["industries"] = industries.Select(c => c.Value),
+                ["valuePropositions"] = valuePropositions.Select(c => c.Value),
+                ["differentiators"] = [.. differentiators.Select(c => c.Value), .. recognition.Select(r => r.Text)],
+                ["competitors"] = competitors.Select(c => c.Value),
+                ["pricingModel"] = [pricingModel],
+            }),
         };
     }
 
@@ -65,6 +78,7 @@ internal static partial class MarketExtraction
                 {
                     var subject = sentence[..match.Index].TrimEnd();
                     if (!(subject.EndsWith(name, StringComparison.OrdinalIgnoreCase) || subject.EndsWith(brand, StringComparison.Ordinal)
+                        || Text.Key(subject).EndsWith(Text.Key(name), StringComparison.Ordinal)
                         || subject is "We" or "It" || subject.EndsWith(" we", StringComparison.OrdinalIgnoreCase)))
                     {
                         continue;
@@ -78,6 +92,12 @@ internal static partial class MarketExtraction
             }
         }
 
+        // The home page's title names the kind of thing beside the name: "Git-based CMS for Hugo … | Forestry.io".
+        if (site.HomePage is { } titled && TitleCategory(titled, name) is { } fromTitle)
+        {
+            return (fromTitle, titled);
+        }
+
         var counted = new Evidence();
         foreach (var page in site.Pages.Where(p => !p.IsNoise))
         {
@@ -88,7 +108,8 @@ internal static partial class MarketExtraction
             {
                 foreach (var term in Vocabulary.Categories)
                 {
-                    var count = term.Pattern.Count(text);
+                    // An acronym in running text is often one of a list of systems ("CRM, ATS, ERP"), not the category.
+                    var count = term.Pattern.Matches(text).Count(m => weight >= 3 || !Text.IsAcronym(m.Value));
                     if (count > 0)
                     {
                         counted.Add(term.Display, weight * count, page);
@@ -115,6 +136,30 @@ internal static partial class MarketExtraction
         }
 
         return counted.Top(1, minimum: 1).FirstOrDefault() is { } weak ? (weak.Value, weak.Pages[0]) : null;
+    }
+
+    private static string? TitleCategory(PageText home, string name)
+    {
+        foreach (var segment in home.TitleSegments.Concat(home.Description is { } d ? [Text.Sentences(d).First()] : []))
+        {
+            if (segment.Contains(name, StringComparison.OrdinalIgnoreCase) || Text.Key(segment) is "home" or "welcome")
+            {
+                continue;
+            }
+
+            // The kind of thing ends where what it is for, with or made like begins.
+            var cut = TitleQualifier().Match(segment) is { Success: true } m ? segment[..m.Index] : segment;
+            var words = Text.Words(cut.TrimEnd('.', ',', '!'));
+            if (words.Count is < 1 or > 6 || Text.IsQuestion(segment) || Vocabulary.ActionVerbs.Contains(words[0])
+                || Vocabulary.CallToActionStarts.Contains(words[0]) || !CategoryNouns.Contains(words[^1]))
+            {
+                continue;
+            }
+
+            return Text.Capitalize(cut.Trim().TrimEnd('.', ',', '!'));
+        }
+
+        return null;
     }
 
     private static string? CategoryPhrase(string phrase)
@@ -154,6 +199,8 @@ internal static partial class MarketExtraction
         "marketplace", "network", "provider", "distributor", "distribution", "analytics", "api", "infrastructure", "crm", "database", "bank",
         "card", "cards", "processor", "exchange", "agency", "consultancy", "manufacturer", "retailer", "brand", "studio", "firm", "editor",
         "tracker", "builder", "engine", "framework", "library", "marketplace", "insurer", "lender", "broker", "maker", "roaster", "wholesaler",
+        "authority", "cms", "shop", "store", "consulting", "functions", "hosting", "registry", "manager", "integration", "delivery", "deployment",
+        "scooters", "tienda", "plataforma", "servicio", "logiciel", "boutique",
     };
 
     private static readonly HashSet<string> GenericModifiers = new(StringComparer.OrdinalIgnoreCase)
@@ -304,6 +351,16 @@ internal static partial class MarketExtraction
         foreach (var page in site.Pages.Where(p => !p.IsNoise))
         {
             var weight = page.Kind == PageKind.Compare ? 2 : 1;
+            // A comparison table's columns: every product but the company's own.
+            foreach (var column in page.Page.ComparisonTables.SelectMany(t => t.Names))
+            {
+                var compact = Text.Compact(column);
+                if (compact != own && compact != ownBrand && !own.StartsWith(compact, StringComparison.Ordinal) && !compact.StartsWith(ownBrand, StringComparison.Ordinal))
+                {
+                    evidence.Add(column, 2, page, compact);
+                }
+            }
+
             var texts = page.TitleSegments.Append(page.Title ?? "").Append(page.Description ?? "")
                 .Concat(page.Lines.Where(l => l.Kind != LineKind.Short).SelectMany(l => Text.Sentences(l.Text)));
             foreach (var text in texts)
@@ -312,7 +369,7 @@ internal static partial class MarketExtraction
                 {
                     foreach (Match match in pattern.Matches(text))
                     {
-                        var competitor = VersionSuffix().Replace(match.Groups["name"].Value.Trim(), "");
+                        var competitor = VersionSuffix().Replace(match.Groups["name"].Value.Trim(), "").TrimEnd('.', ',', ';', ':');
                         var compact = Text.Compact(competitor);
                         var words = Text.Words(competitor);
                         if (compact.Length < 2 || compact == own || compact == ownBrand || own.StartsWith(compact, StringComparison.Ordinal)
@@ -349,13 +406,18 @@ internal static partial class MarketExtraction
         new(@"\b[Cc]ompare\s+\p{Lu}[\p{L}\p{N}]*(?:\s+\p{Lu}[\p{L}\p{N}]*)?\s+(?:with|to|and)\s+" + CompetitorName),
         new(@"\b(?:[Ss]witch(?:es|ed|ing)?|[Mm]igrat(?:e|es|ed|ing)|[Mm]ov(?:e|es|ed|ing))\s+from\s+" + CompetitorName),
         new(@"\b[Uu]nlike\s+" + CompetitorName),
+        new(@"\b(?:replacement|substitute) (?:for|to)\s+" + CompetitorName),
+        new(@"\b(?:instead of|better than)\s+" + CompetitorName),
     ];
 
     /// <summary>Drops surrounding quotes; the text stays as written otherwise.</summary>
     private static string Plain(string text) => text.Trim().Trim('"', '“', '”');
 
-    [GeneratedRegex(@"\b(?:is|are)\s+(?:a|an|the)\s+(?<category>[\p{L}\p{N}'’&/ -]+?)(?=\s+(?:designed|built|that|which|for|to|helping|used|with|where|on|from|trusted|made|powered|and|who)\b|[.,;:!?]|$)")]
+    [GeneratedRegex(@"\b(?:is|are)\s+(?:a|an|the)\s+(?:[\p{L}-]+,\s*)*(?:and\s+)?(?<category>[\p{L}\p{N}'’&/ -]+?)(?=\s+(?:designed|built|that|which|for|to|helping|used|with|where|on|from|trusted|made|powered|and|who|run|brought|provided|operated)\b|\s*[.,;:!?(]|$)")]
     private static partial Regex SelfDescription();
+
+    [GeneratedRegex(@",|\s+(?:for|with|that|made|in|on|para|pour|für|de alta)\s", RegexOptions.IgnoreCase)]
+    private static partial Regex TitleQualifier();
 
     [GeneratedRegex(@"\b(?:leader|leaders|pioneer|specialist|expert|experts) in\s+|\b(?:provider|maker|makers|developer|creator) of\s+", RegexOptions.IgnoreCase)]
     private static partial Regex LeaderOf();

@@ -15,10 +15,23 @@ internal static partial class Mentions
     public static Evidence Collect(SiteText site, IReadOnlyList<Term> terms, MentionWeights weights)
     {
         var evidence = new Evidence();
-        foreach (var page in site.Pages.Where(p => !p.IsNoise))
+        // A team page's bios speak of the company's own people ("our Head of Sales"), not of its buyers.
+        foreach (var page in site.Pages.Where(p => !p.IsNoise && !p.IsTeam))
         {
+            // A section about discounts ("Do you offer discounts?") speaks of who may ask for one throughout.
+            var discountSection = false;
             foreach (var line in page.Lines.Where(l => l.Kind != LineKind.Short))
             {
+                if (line.Kind == LineKind.Heading)
+                {
+                    discountSection = Discount().IsMatch(line.Text);
+                }
+
+                if (discountSection)
+                {
+                    continue;
+                }
+
                 if (line.Kind == LineKind.Heading)
                 {
                     // A customer story's heading speaks of that customer ("How Mercury builds its banking platform").
@@ -52,12 +65,25 @@ internal static partial class Mentions
 
     private static void Scan(string text, PageText page, IReadOnlyList<Term> terms, Evidence evidence, MentionWeights weights, double baseWeight)
     {
+        // A discount for students or non-profits, or a FAQ's question, names who may ask, not whom the company serves.
+        if (Text.IsQuestion(text) || Discount().IsMatch(text))
+        {
+            return;
+        }
+
         foreach (var term in terms)
         {
             foreach (Match match in term.Pattern.Matches(text))
             {
+                if (InProperName(text, match))
+                {
+                    continue;
+                }
+
                 var context = Context(text, match.Index, match.Index + match.Length, weights.FromCountsAsTarget);
-                if (context == Addressed.Own)
+                // An acronym ("SMB", "CRM") is taken for an audience only when the site addresses it as one: "SMB" is
+                // also a file protocol, "(CRM, ATS, ERP…)" a list of systems.
+                if (context == Addressed.Own || context == Addressed.Plain && Text.IsAcronym(match.Value))
                 {
                     continue;
                 }
@@ -65,6 +91,20 @@ internal static partial class Mentions
                 evidence.Add(term.Display, context == Addressed.Target ? Math.Max(baseWeight, weights.Target) : baseWeight, page);
             }
         }
+    }
+
+    /// <summary>"Harvard University", "Ford Foundation": a capitalised term after a capitalised word mid-sentence is part of a name.</summary>
+    private static bool InProperName(string text, Match match)
+    {
+        if (match.Index == 0 || !char.IsUpper(text[match.Index]))
+        {
+            return false;
+        }
+
+        var before = text[..match.Index].TrimEnd();
+        var space = before.LastIndexOf(' ');
+        var previous = before[(space + 1)..];
+        return previous.Length > 0 && char.IsUpper(previous[0]) && space >= 0;
     }
 
     public enum Addressed
@@ -101,6 +141,9 @@ internal static partial class Mentions
         var after = sentence[end..(clauseEnd < 0 ? sentence.Length : clauseEnd)];
         return SubjectOf().IsMatch(after) ? Addressed.Target : Addressed.Plain;
     }
+
+    [GeneratedRegex(@"\bdiscount|\b\d{1,3}\s?% (?:off|less|reduction)|\breduced (?:price|pricing|rate)|\bspecial (?:price|pricing|offer|rate)|\bfree (?:of charge )?(?:to|for) (?!you\b|everyone\b|ever\b)|\beligible\b|\b(?:non-?profit|education|educational|student|academic|charity)\w* (?:pricing|plans?|offers?|programs?)\b|\bqualif(?:y|ies)\b|\bdescuento|\brabatt|\bremise\b|割引", RegexOptions.IgnoreCase)]
+    private static partial Regex Discount();
 
     [GeneratedRegex(@"\bour\b", RegexOptions.IgnoreCase)]
     private static partial Regex OwnPeople();

@@ -1,11 +1,13 @@
 using System.Text.RegularExpressions;
+using Onboarding.Worker.Crawling;
 
 namespace Onboarding.Worker.Generation.Offline;
 
 /// <summary>A plan read off a pricing page: its heading and the price under it.</summary>
 internal sealed partial record Plan(string Name, string Price, PageText Page)
 {
-    public bool IsFree => Price.StartsWith("free", StringComparison.OrdinalIgnoreCase) || FreePrice().IsMatch(Price);
+    public bool IsFree => Price.StartsWith("free", StringComparison.OrdinalIgnoreCase) || FreePrice().IsMatch(Price)
+        || Price.Contains("無料", StringComparison.Ordinal) || Price.Contains("gratis", StringComparison.OrdinalIgnoreCase);
 
     public bool IsCustom => Price.StartsWith(CustomPrice, StringComparison.Ordinal);
 
@@ -33,12 +35,33 @@ internal static partial class Pricing
     public static List<Plan> Plans(SiteText site)
     {
         var pages = site.OfKind(PageKind.Pricing).ToList();
-        if (pages.Count == 0)
+        var pricingPages = pages.Count > 0;
+        if (!pricingPages)
         {
             pages = site.Pages.Where(p => !p.IsNoise).ToList();
         }
 
         var plans = new List<Plan>();
+        foreach (var page in pages)
+        {
+            // Cards, tables and schema.org offers as the reader found them: a priced block with its title. Off the
+            // pricing pages only a page that prices several things (a shop's catalogue) counts; one price is an example.
+            var blocks = page.Page.Prices.Where(b => b.Title is { } title && IsPlanTitle(title)).ToList();
+            if (!pricingPages && blocks.Select(b => b.Title).Distinct().Count() < 2)
+            {
+                continue;
+            }
+
+            foreach (var group in blocks.GroupBy(b => b.Title!.Trim(), StringComparer.OrdinalIgnoreCase))
+            {
+                var prices = group.Select(b => Text.Truncate(b.Price, 80)).Distinct().Take(2).ToList();
+                if (!plans.Any(p => Text.Similar(p.Name, group.Key)))
+                {
+                    plans.Add(new Plan(Text.Truncate(group.Key, 60), string.Join(", ", prices), page));
+                }
+            }
+        }
+
         foreach (var page in pages)
         {
             foreach (var heading in page.Lines.Where(l => l.Kind == LineKind.Heading && IsPlanName(l.Text)))
@@ -56,7 +79,7 @@ internal static partial class Pricing
     /// <summary>The plans in the site's words ("Starter: $9/month"), then what the pricing pages add (trial, unit of pricing).</summary>
     public static (List<string> Lines, List<PageText> Pages) Describe(SiteText site, List<Plan> plans)
     {
-        var lines = plans.Take(8).Select(p => p.ToString()).ToList();
+        var lines = plans.Take(10).Select(p => p.ToString()).ToList();
         var pages = plans.Select(p => p.Page).Distinct().ToList();
         foreach (var page in site.OfKind(PageKind.Pricing))
         {
@@ -65,7 +88,7 @@ internal static partial class Pricing
                 var note = TrialLength().Match(sentence) is { Success: true } trial ? $"{trial.Groups["days"].Value}-day free trial"
                     : PricedPer().Match(sentence) is { Success: true } per ? "Prices for " + per.Groups["quantity"].Value
                     : null;
-                if (note is not null && lines.Count < 10 && !lines.Contains(note, StringComparer.OrdinalIgnoreCase))
+                if (note is not null && lines.Count < 12 && !lines.Contains(note, StringComparer.OrdinalIgnoreCase))
                 {
                     lines.Add(note);
                     if (!pages.Contains(page))
@@ -158,6 +181,18 @@ internal static partial class Pricing
             }
         }
 
+        // "Acme is a free, automated …", "Acme is an open source app": the company says so of itself.
+        foreach (var page in site.Pages.Where(p => p.Kind is PageKind.Home or PageKind.About))
+        {
+            foreach (var sentence in page.Sentences().Prepend(page.Description ?? "").Take(20))
+            {
+                if (SelfFree().Match(sentence) is { Success: true } free)
+                {
+                    Signal(free.Groups["open"].Success ? FreeOpenSource : FreeOfCharge, page);
+                }
+            }
+        }
+
         var labels = Order.Where(label => signals.Any(s => s.Label == label)).ToList();
         if (labels.Contains(FreeTier))
         {
@@ -180,9 +215,13 @@ internal static partial class Pricing
     private const string FreeTier = "free tier";
     private const string FreeOpenSource = "free open-source edition";
     private const string FreeTrial = "free trial";
+    private const string FreeOfCharge = "free of charge";
     private const string ContactSales = "custom pricing (contact sales)";
 
-    private static readonly string[] Order = [Subscription, OneTime, PerSeat, UsageBased, FreeTier, FreeOpenSource, FreeTrial, ContactSales];
+    private static readonly string[] Order = [FreeOfCharge, Subscription, OneTime, PerSeat, UsageBased, FreeTier, FreeOpenSource, FreeTrial, ContactSales];
+
+    private static bool IsPlanTitle(string title) =>
+        title.Length <= 60 && !Text.IsQuestion(title) && !Text.LooksLikeCode(title) && !title.Contains('$', StringComparison.Ordinal);
 
     private static bool IsPlanName(string heading)
     {
@@ -197,7 +236,7 @@ internal static partial class Pricing
         foreach (var line in page.LinesUnder(headingLine).Take(LinesScannedUnderAPlan))
         {
             // A price stands on its own line or opens one; a price inside running text is an example, not the plan's.
-            if (PriceRegex().Match(line.Text) is { Success: true } match && (line.Kind == LineKind.Short || match.Index == 0))
+            if (PriceText.Price.Match(line.Text) is { Success: true } match && (line.Kind == LineKind.Short || match.Index == 0))
             {
                 return FormatPrice(match);
             }
@@ -242,10 +281,6 @@ internal static partial class Pricing
         return price;
     }
 
-    // Currency first ("$9/month", "€19 per user per month", "USD 1,200/year") or amount first ("19 €/Monat").
-    [GeneratedRegex(@"(?:(?<cur>US\$|[$€£¥₹]|USD|EUR|GBP|CHF|CAD|AUD)\s?(?<amt>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?<k>[kK]\b)?|(?<amt2>\d+(?:[.,]\d{1,2})?)\s?(?<cur2>€|EUR|kr|zł|CHF))(?:\s*(?:/|per|a|an)\s*(?:(?<unit>user|seat|member|editor|agent|host|site|location|employee)s?\s*(?:/|per|a|an)?\s*)?(?<period>month|mo|year|yr|annum|week|day|Monat|Jahr|mois|an|mes|año)\b|\s*(?:/|per)\s*(?<unit>user|seat|member|editor)s?\b)?", RegexOptions.IgnoreCase)]
-    private static partial Regex PriceRegex();
-
     [GeneratedRegex(@"^(?:custom(?: pricing| price| quote)?|contact (?:sales|us)|talk to (?:sales|us)|get a quote|request a quote|let'?s talk|on request)\.?$", RegexOptions.IgnoreCase)]
     private static partial Regex CustomLine();
 
@@ -275,6 +310,9 @@ internal static partial class Pricing
 
     [GeneratedRegex(@"\bfree (?:plan|tier|forever|version|edition)\b|\bis free\b|\bfree to use\b|\bfor free\b|\bstart for free\b", RegexOptions.IgnoreCase)]
     private static partial Regex FreeCue();
+
+    [GeneratedRegex(@"^[^.,;]{1,40}?\b(?:is|are) (?:a |an |)(?:(?<open>open[- ]source)|free)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex SelfFree();
 
     [GeneratedRegex(@"self-host|open source|open-source", RegexOptions.IgnoreCase)]
     private static partial Regex SelfHostCue();

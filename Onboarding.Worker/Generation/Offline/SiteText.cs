@@ -17,6 +17,9 @@ internal enum PageKind
     Legal,
     Blog,
     Careers,
+
+    /// <summary>Documentation, guides and help: how to use the product, not what it is or whom it is for.</summary>
+    Docs,
     Other,
 }
 
@@ -63,12 +66,17 @@ internal sealed partial class PageText
     public bool Contains(string value)
     {
         // Built on first use; two threads building it at once build the same string.
-        _allText ??= string.Join('\n', new[] { Title, Description, SiteName }.OfType<string>().Concat(Headings).Concat(Lines.Select(l => l.Text)));
+        _allText ??= string.Join('\n', new[] { Title, Description, SiteName, Page.Footer }.OfType<string>().Concat(Headings).Concat(Lines.Select(l => l.Text))
+            .Concat(Page.Prices.SelectMany(b => new[] { b.Title ?? "", b.Price })).Concat(Page.LogoWalls.SelectMany(w => w.Names)).Concat(Page.Addresses));
         return _allText.Contains(value, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>A page about the company's own people: team, staff, leadership.</summary>
+    public bool IsTeam => Url.Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(2)
+        .Any(s => s is "team" or "people" or "staff" or "leadership" or "our-team" or "meet-the-team" or "founders" or "team.html" or "people.html");
+
     /// <summary>Pages that say nothing about the business itself.</summary>
-    public bool IsNoise => Kind is PageKind.Legal or PageKind.Blog or PageKind.Careers;
+    public bool IsNoise => Kind is PageKind.Legal or PageKind.Blog or PageKind.Careers or PageKind.Docs;
 
     /// <summary>The title cut at its separators ("Name | tagline", "Name — tagline", "Name: tagline").</summary>
     public IReadOnlyList<string> TitleSegments => Title is null
@@ -361,6 +369,7 @@ internal sealed partial class SiteText
             : Any("pricing", "plans", "price", "prices", "preise", "tarife", "precios", "tarifs", "prix") ? PageKind.Pricing
             : Any("customers", "case", "studies", "stories", "testimonials", "references", "showcase", "kunden") ? PageKind.Customers
             : Any("careers", "jobs", "hiring", "karriere") ? PageKind.Careers
+            : Any("docs", "doc", "documentation", "guides", "guide", "reference", "manual", "kb", "knowledge") ? PageKind.Docs
             : Any("blog", "news", "press", "articles", "posts", "newsroom", "changelog") ? PageKind.Blog
             : Any("about", "company", "story", "mission", "team", "ueber", "uber", "unternehmen") || path.Contains("who-we-are", StringComparison.Ordinal) ? PageKind.About
             : Any("industries", "industry", "solutions", "serve", "segments", "audiences") || path.Contains("/for-", StringComparison.Ordinal) ? PageKind.Audience

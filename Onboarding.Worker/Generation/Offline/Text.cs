@@ -274,6 +274,13 @@ internal static partial class Text
     /// <summary>Ends like a sentence.</summary>
     public static bool EndsSentence(string value) => value.Length > 0 && value[^1] is '.' or '!' or '?' or '。' or '！' or '？' or '"' or '”';
 
+    /// <summary>"SMB", "CRMs": two to five capitals, maybe a plural s.</summary>
+    public static bool IsAcronym(string value)
+    {
+        var letters = value.EndsWith('s') ? value[..^1] : value;
+        return letters.Length is >= 2 and <= 5 && letters.All(char.IsUpper);
+    }
+
     public static bool IsQuestion(string value) => value.TrimEnd('"', '”', ' ').EndsWith('?');
 
     [GeneratedRegex(@"[\p{L}\p{N}]+(?:['’][\p{L}]+)?")]
