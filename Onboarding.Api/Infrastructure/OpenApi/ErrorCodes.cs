@@ -13,7 +13,7 @@ public static class ErrorCodes
     public static readonly IReadOnlyList<string> Envelope =
     [
         "invalid_request", "token_invalid", "unauthorized", "session_not_found", "run_not_found", "session_expired",
-        "event_too_large", "request_too_large", "idempotency_key_reused", "session_already_claimed", "already_confirmed",
+        "event_too_large", "session_full", "request_too_large", "idempotency_key_reused", "session_already_claimed", "already_confirmed",
         "domain_already_claimed", "org_slug_taken", "email_already_registered", "rate_limited", "temporarily_unavailable",
         "not_found", "method_not_allowed", "internal_error",
     ];
