@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using Onboarding.EndToEnd.Tests.Infrastructure;
 using Onboarding.Testing;
+using StackExchange.Redis;
 
 namespace Onboarding.EndToEnd.Tests;
 
@@ -91,6 +92,26 @@ public sealed class LongSessionViewerTests(ComposedSystem system)
         Assert.True(time.Y >= title.Y + title.Height || time.X >= title.X + title.Width, "the time runs over the title");
         // Events from another day say which day.
         await Expect(last.Locator("time")).ToContainTextAsync("5 May 2025, 20:51:31");
+    }
+
+    [Fact]
+    public async Task ClosingTheTabReleasesTheViewerAndItsSubscription()
+    {
+        var session = await _agent.OpenSessionAsync();
+        await LongSession.AppendAsync(system.App.PostgresConnectionString, session.Id, Ticks, Cancel);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(system.App.RedisConnectionString);
+        var channel = RedisChannel.Literal("onboarding:sessions:" + session.Id);
+        Task<long> Subscribers() => redis.GetServers()[0].SubscriptionSubscriberCountAsync(channel);
+        var context = await system.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(session.ViewUrl);
+        await Expect(page.Locator(".chain")).ToContainTextAsync("Chain verified (10,001 events)", new() { Timeout = 60_000 });
+        await Eventually.TrueAsync(async () => await Subscribers() == 1, TimeSpan.FromSeconds(10), "the Web to subscribe to the session");
+
+        await context.DisposeAsync();
+
+        // The circuit ends with the tab, and its viewer with it: the Web leaves the session's channel.
+        await Eventually.TrueAsync(async () => await Subscribers() == 0, TimeSpan.FromSeconds(10), "the Web to drop the closed viewer's subscription");
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
