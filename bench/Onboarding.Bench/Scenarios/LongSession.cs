@@ -158,8 +158,17 @@ public sealed class LongSession(BenchSystem system, BenchOptions options, Report
             }
         }
 
-        // After the tabs close: how soon the Web is back to where it was before they opened.
+        // After the tabs close: how soon their circuits are gone (the Web leaves the session's channel with its last
+        // viewer there), and how soon the Web's memory is back to where it was before they opened.
         var closed = Stopwatch.GetTimestamp();
+        var channel = StackExchange.Redis.RedisChannel.Literal("onboarding:sessions:" + session.Id);
+        var server = system.Redis.GetServers()[0];
+        while (await server.SubscriptionSubscriberCountAsync(channel) > 0 && Samples.Milliseconds(closed, Stopwatch.GetTimestamp()) < 60_000)
+        {
+            await Task.Delay(50);
+        }
+
+        var released = Samples.Milliseconds(closed, Stopwatch.GetTimestamp());
         var after = ProcessMemory.ResidentMiB(web);
         while (after > before + 5 && Samples.Milliseconds(closed, Stopwatch.GetTimestamp()) < (options.Smoke ? 3_000 : 60_000))
         {
@@ -167,7 +176,7 @@ public sealed class LongSession(BenchSystem system, BenchOptions options, Report
             after = ProcessMemory.ResidentMiB(web);
         }
 
-        report.Note($"{Scenario}, {length:N0} events, {viewers} viewer(s) closed: Web RSS {after:0} MiB {Samples.Milliseconds(closed, Stopwatch.GetTimestamp()) / 1000:0} s later "
+        report.Note($"{Scenario}, {length:N0} events, {viewers} viewer(s) closed: their circuits gone after {released:N0} ms; Web RSS {after:0} MiB {Samples.Milliseconds(closed, Stopwatch.GetTimestamp()) / 1000:0} s later "
             + $"(before they opened {before:0} MiB; before any viewer {idle:0} MiB).");
     }
 
