@@ -116,9 +116,8 @@ public sealed class LiveSession : IAsyncDisposable
             await _checkLoop;
         }
 
+        // _stop and _windowGate are not disposed: a scroll's read may still be finishing, and neither holds a handle.
         await DropSubscriptionAsync();
-        _stop.Dispose();
-        _windowGate.Dispose();
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -233,7 +232,16 @@ public sealed class LiveSession : IAsyncDisposable
 
     private async Task<bool> ChangeWindowAsync(Func<TimelineWindow, EventRange?> range, Func<TimelineWindow, SessionView, long, TimelineWindow> change)
     {
-        await _windowGate.WaitAsync(_stop.Token);
+        try
+        {
+            await _windowGate.WaitAsync(_stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The viewer is closing.
+            return false;
+        }
+
         try
         {
             if (range(State.Window) is not { } wanted)

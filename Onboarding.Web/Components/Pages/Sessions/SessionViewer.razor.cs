@@ -140,6 +140,8 @@ public sealed partial class SessionViewer
         if (_live is not null)
         {
             await _live.DisposeAsync();
+            // A scroll reported by the page after this finds nothing to move.
+            _live = null;
         }
 
         if (_module is not null)

@@ -28,6 +28,7 @@ function isFollowing(scroller) {
 // The first card still on screen, and where it is: what to keep in place when the window changes.
 function capture(state) {
   const cards = state.list?.querySelectorAll('article[data-seq]') ?? [];
+  state.first = cards[0]?.dataset.seq;
   for (const card of cards) {
     const box = card.getBoundingClientRect();
     if (box.bottom > 0) {
@@ -100,7 +101,8 @@ export function afterRender(id, list, place) {
   } else if (place === 'start') {
     list.scrollIntoView({ block: 'start' });
     state.following = isFollowing(state.scroller);
-  } else {
+  } else if (list.querySelector('article[data-seq]')?.dataset.seq !== state.first) {
+    // Cards came in front of the one being read, or were let go before it.
     restore(state);
   }
   capture(state);
