@@ -163,7 +163,7 @@ public sealed class LongSession(BenchSystem system, BenchOptions options, Report
         var closed = Stopwatch.GetTimestamp();
         var channel = StackExchange.Redis.RedisChannel.Literal("onboarding:sessions:" + session.Id);
         var server = system.Redis.GetServers()[0];
-        while (await server.SubscriptionSubscriberCountAsync(channel) > 0 && Samples.Milliseconds(closed, Stopwatch.GetTimestamp()) < 60_000)
+        while (await server.SubscriptionSubscriberCountAsync(channel) > 0 && Samples.Milliseconds(closed, Stopwatch.GetTimestamp()) < 120_000)
         {
             await Task.Delay(50);
         }
