@@ -33,6 +33,10 @@ public static class Errors
         Create(StatusCodes.Status413PayloadTooLarge, "event_too_large",
             $"events[{index}].payload is larger than {limit} bytes of UTF-8 JSON. Truncate or summarise it before retrying.");
 
+    public static JsonHttpResult<ApiError> SessionFull(int limit) =>
+        Create(StatusCodes.Status409Conflict, "session_full",
+            $"The session holds its maximum of {limit} events; open a new session for more.");
+
     public static JsonHttpResult<ApiError> RequestTooLarge(long limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, "request_too_large", $"The request body is larger than {limit} bytes.");
 

@@ -34,8 +34,21 @@ public sealed class AgentSessionOptions
     [Range(1024, 64 << 20)]
     public int MaxAppendRequestBytes { get; set; } = 1 << 20;
 
+    /// <summary>
+    /// Most events one read returns, and what a read without <c>limit</c> gets. Reading without a limit returned up to
+    /// this many before paging existed, so clients written to the seed's read see no change; the viewer asks for less.
+    /// </summary>
     [Range(1, 10_000)]
     public int MaxEventsPerRead { get; set; } = 1000;
+
+    /// <summary>
+    /// Most events one session holds. A write that would pass it is refused with 409 <c>session_full</c>; the server's own
+    /// <c>onboarding.claimed</c> is still recorded. An onboarding is tens of events and a chatty agent's telemetry a few
+    /// thousand; 20,000 is twice the long session the bench measures the viewer with, and bounds what one anonymous
+    /// writer can store in a session (at most 20,000 × 64 KB).
+    /// </summary>
+    [Range(2, 10_000_000)]
+    public int MaxEventsPerSession { get; set; } = 20_000;
 
     /// <summary>
     /// Loops that commit appends (see <c>AppendCommitter</c>), each on a connection of its own. One is best where a commit

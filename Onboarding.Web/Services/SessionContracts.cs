@@ -29,6 +29,23 @@ public sealed record SessionView(
     [property: JsonPropertyName("view_token")] string ViewToken,
     [property: JsonPropertyName("view_url")] string ViewUrl);
 
+/// <summary>Which page of events a read asks for: the ones after a seq, or the newest ones before a seq.</summary>
+public readonly record struct EventRange(long? After, long? Before, int Limit)
+{
+    /// <summary>The events after <paramref name="seq"/>, oldest first.</summary>
+    public static EventRange Following(long seq, int limit) => new(seq, null, limit);
+
+    /// <summary>The newest events before <paramref name="seq"/>.</summary>
+    public static EventRange Preceding(long seq, int limit) => new(null, seq, limit);
+
+    /// <summary>The session's newest events.</summary>
+    public static EventRange Newest(int limit) => new(null, long.MaxValue, limit);
+
+    public string Query => Before is { } before
+        ? FormattableString.Invariant($"before={before}&limit={Limit}")
+        : FormattableString.Invariant($"after={After ?? 0}&limit={Limit}");
+}
+
 /// <summary>The public surface's error envelope: <c>{ "error": "...", "code": "..." }</c>.</summary>
 public sealed record ApiErrorBody(
     [property: JsonPropertyName("error")] string? Error,

@@ -10,7 +10,7 @@ public sealed record ErrorShape(Type Body, string Property, IReadOnlyList<string
     public static readonly ErrorShape Envelope = new(typeof(ApiError), "code",
     [
         "invalid_request", "token_invalid", "unauthorized", "session_not_found", "run_not_found", "session_expired",
-        "event_too_large", "request_too_large", "idempotency_key_reused", "session_already_claimed", "already_confirmed",
+        "event_too_large", "session_full", "request_too_large", "idempotency_key_reused", "session_already_claimed", "already_confirmed",
         "domain_already_claimed", "org_slug_taken", "email_already_registered", "rate_limited", "temporarily_unavailable",
         "not_found", "method_not_allowed", "internal_error",
     ]);
