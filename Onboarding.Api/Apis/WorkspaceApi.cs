@@ -25,7 +25,7 @@ public static class WorkspaceApi
 
     public static IEndpointRouteBuilder MapWorkspaceApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Workspace").RequireAuthorization().RateLimitedPerKey();
+        var api = app.MapGroup("/api").WithTags("Workspace").RequireAuthorization().RateLimitedPerKey().NotifiesWorkspace();
 
         api.MapPost("/onboarding/start-scraping", StartScraping)
             .WithName("StartScraping")
@@ -75,6 +75,13 @@ public static class WorkspaceApi
             .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
                 StatusCodes.Status503ServiceUnavailable)
             .RateLimitedPerUser("scrape", o => o.ScrapePerUser, WhenRedisIsDown.FailClosed);
+
+        api.MapGet("/workspace/agent-session", AgentSession)
+            .WithName("WorkspaceAgentSession")
+            .WithSummary("The coding agent's session this workspace was claimed from")
+            .WithDescription("Its chain's last events, who claimed it, and a link to its live viewer; agentSession is null when the org has none. No side effects.")
+            .Produces<AgentSessionResponse>()
+            .ProducesError(StatusCodes.Status401Unauthorized);
 
         api.MapGet("/runs", Runs)
             .WithName("Runs")
@@ -187,6 +194,9 @@ public static class WorkspaceApi
 
         return outcome.Error is { } failure ? failure : TypedResults.Ok(outcome.Started);
     }
+
+    public static async Task<Ok<AgentSessionResponse>> AgentSession(ClaimsPrincipal user, AgentSessionService sessions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new AgentSessionResponse(await sessions.ClaimedByAsync(WorkspaceOf(user), cancellationToken)));
 
     public static async Task<Ok<RunsResponse>> Runs(
         [FromQuery] int? limit, ClaimsPrincipal user, ScrapeService scrapes, CancellationToken cancellationToken) =>

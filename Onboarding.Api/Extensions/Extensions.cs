@@ -52,6 +52,7 @@ public static class Extensions
         builder.Services.AddScoped<ClaimService>();
         builder.Services.AddScoped<ScrapeService>();
         builder.Services.AddScoped<ContextService>();
+        builder.Services.AddScoped<AgentSessionService>();
         builder.AddInterviews();
 
         builder.Services.AddSingleton<ApiKeyCache>();

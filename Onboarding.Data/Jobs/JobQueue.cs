@@ -18,6 +18,9 @@ public static class JobQueue
     /// <summary>The Redis channel a run's progress is announced on, after each commit that changes it.</summary>
     public static string ProgressChannel(string runId) => "onboarding:runs:" + runId;
 
+    /// <summary>The Redis channel that says something of an org's workspace changed (a run, the context, an interview), after the commit.</summary>
+    public static string WorkspaceChannel(string orgId) => "onboarding:workspaces:" + orgId;
+
     /// <summary>
     /// Adds the job and its wake-up to the current transaction (the caller must hold one and commit it).
     /// The job joins the current trace, so the worker's spans continue the request's.
