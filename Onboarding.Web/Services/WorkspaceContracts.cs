@@ -81,3 +81,11 @@ public sealed record WorkspaceResult<T>(T? Value, WorkspaceProblem? Problem = nu
 {
     public bool Ok => Problem is null;
 }
+
+public sealed record AgentEventSummaryView(long Seq, string Type, long Ts);
+
+public sealed record AgentSessionView(
+    string Id, string ClaimedBy, string ClaimedByEmail, DateTimeOffset ClaimedAt, DateTimeOffset OpenedAt, string? UserAgent, string? ProjectHint,
+    long EventCount, string ViewUrl, IReadOnlyList<AgentEventSummaryView> LastEvents);
+
+public sealed record AgentSessionResponse(AgentSessionView? AgentSession);
