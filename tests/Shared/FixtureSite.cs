@@ -23,8 +23,24 @@ public sealed class FixtureSite : IAsyncDisposable
 
     private FixtureSite(WebApplication app) => _app = app;
 
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _holds = new(StringComparer.Ordinal);
+
     /// <summary>Paths requested, in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
+
+    /// <summary>
+    /// Makes requests for <paramref name="path"/> wait until <see cref="Release"/>, so a crawl stays in the step that
+    /// fetches it for as long as a test needs to look.
+    /// </summary>
+    public void Hold(string path) => _holds[path] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release(string path)
+    {
+        if (_holds.TryRemove(path, out var hold))
+        {
+            hold.TrySetResult();
+        }
+    }
 
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -50,6 +66,11 @@ public sealed class FixtureSite : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             site.Requests.Enqueue(context.Request.Path + context.Request.QueryString);
+            if (site._holds.TryGetValue(context.Request.Path, out var hold))
+            {
+                await hold.Task.WaitAsync(context.RequestAborted);
+            }
+
             await next(context);
         });
         app.MapGet("/robots.txt", () => Results.Text(
@@ -85,6 +106,11 @@ public sealed class FixtureSite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var path in _holds.Keys)
+        {
+            Release(path);
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
