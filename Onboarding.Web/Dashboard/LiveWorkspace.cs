@@ -5,15 +5,17 @@ using StackExchange.Redis;
 namespace Onboarding.Web.Dashboard;
 
 /// <summary>
-/// The home's live copy of the workspace's journey. It reads the journey whole, then again each time Redis says
-/// something changed: the org's workspace channel (runs, context, interview) and the agent session's channel. While
+/// The home's live copy of the workspace's journey. It reads the journey whole, then the parts Redis says changed:
+/// the org's workspace channel (runs, context, interview) and the agent session's channel. While
 /// Redis is connected it reads nothing on a timer; a reconnection reads once, for what the outage hid. While Redis is
 /// away it polls. Reads run one at a time on a background loop; <see cref="State"/> is replaced whole.
 /// </summary>
 public sealed class LiveWorkspace : IAsyncDisposable
 {
     /// <summary>How often the home reads while Redis is away.</summary>
-    public static readonly TimeSpan FallbackPoll = TimeSpan.FromSeconds(2);
+    /// <summary>How often the home reads while Redis is away: each poll reads every part (five calls), which keeps a
+    /// tab well inside the Api's 100 calls a minute per key.</summary>
+    public static readonly TimeSpan FallbackPoll = TimeSpan.FromSeconds(5);
 
     /// <summary>The channel the Api and the Worker announce a workspace's changes on.</summary>
     public static RedisChannel Channel(string orgId) => RedisChannel.Literal("onboarding:workspaces:" + orgId);
@@ -27,6 +29,7 @@ public sealed class LiveWorkspace : IAsyncDisposable
     private readonly Func<Task> _changed;
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _wake = NewSignal();
+    private int _pending = (int)JourneyParts.All;
     private string? _orgId;
     private RedisChannel? _workspaceChannel;
     private (string SessionId, IAsyncDisposable Subscription)? _agentSubscription;
@@ -52,8 +55,12 @@ public sealed class LiveWorkspace : IAsyncDisposable
     /// <summary>Starts reading; safe to call more than once.</summary>
     public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
 
-    /// <summary>Reads now (after this page changed something itself, or the retry button).</summary>
-    public void RefreshNow() => _wake.TrySetResult();
+    /// <summary>Reads these parts now (after this page changed something itself).</summary>
+    public void RefreshNow(JourneyParts parts = JourneyParts.All)
+    {
+        Interlocked.Or(ref _pending, (int)parts);
+        _wake.TrySetResult();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -75,7 +82,8 @@ public sealed class LiveWorkspace : IAsyncDisposable
         {
             while (true)
             {
-                if (!await ReadAsync(cancellationToken))
+                var parts = (JourneyParts)Interlocked.Exchange(ref _pending, 0);
+                if (parts != JourneyParts.None && !await ReadAsync(parts, cancellationToken))
                 {
                     return;
                 }
@@ -87,7 +95,11 @@ public sealed class LiveWorkspace : IAsyncDisposable
                     await PublishAsync(State with { Channel = channel });
                 }
 
-                await WaitAsync(channel == UpdateChannel.Push ? null : FallbackPoll, cancellationToken);
+                if (!await WaitAsync(channel == UpdateChannel.Push ? null : FallbackPoll, cancellationToken))
+                {
+                    // A poll's tick: nothing says what changed, so everything is read.
+                    Interlocked.Or(ref _pending, (int)JourneyParts.All);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -96,10 +108,10 @@ public sealed class LiveWorkspace : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads the whole journey; false when the sign-in is no longer valid.</summary>
-    private async Task<bool> ReadAsync(CancellationToken cancellationToken)
+    /// <summary>Reads the parts that changed (all of them the first time); false when the sign-in is no longer valid.</summary>
+    private async Task<bool> ReadAsync(JourneyParts parts, CancellationToken cancellationToken)
     {
-        _logger.LogInformation("Reading the workspace home of org {OrgId}", _orgId ?? "(not yet known)");
+        _logger.LogInformation("Reading the workspace home of org {OrgId} ({Parts})", _orgId ?? "(not yet known)", parts);
         if (_orgId is null)
         {
             var me = await _api.CurrentUserAsync(cancellationToken);
@@ -111,29 +123,56 @@ public sealed class LiveWorkspace : IAsyncDisposable
             _orgId = me.Value!.Org.Id;
         }
 
-        var agent = _api.AgentSessionAsync(cancellationToken);
-        var status = _api.StatusAsync(cancellationToken: cancellationToken);
-        var runs = _api.RunsAsync(cancellationToken);
-        var context = _api.ContextAsync(cancellationToken);
-        var interview = _interviews.StatusAsync(null, cancellationToken);
-        await Task.WhenAll(agent, status, runs, context, interview);
-        foreach (var result in new[] { (agent.Result.Problem, agent.Result.Message), (status.Result.Problem, status.Result.Message), (runs.Result.Problem, runs.Result.Message), (context.Result.Problem, context.Result.Message) })
+        var journey = State.Journey;
+        if (parts.HasFlag(JourneyParts.Scrape))
         {
-            if (result.Problem is not null)
+            var status = _api.StatusAsync(cancellationToken: cancellationToken);
+            var runs = _api.RunsAsync(cancellationToken);
+            if ((Problem(await status) ?? Problem(await runs)) is { } problem)
             {
-                return await FailedAsync(result.Problem, result.Message);
+                return await FailedAsync(problem.Problem, problem.Message);
             }
+
+            // A run that just finished may have written the context.
+            var finished = runs.Result.Value!.Runs.Any(run => run.IsFinal && journey.Runs.Any(before => before.RunId == run.RunId && !before.IsFinal));
+            parts |= finished ? JourneyParts.Context : JourneyParts.None;
+            journey = journey with { Onboarding = status.Result.Value!.Session, Runs = runs.Result.Value.Runs };
         }
 
-        var journey = new WorkspaceJourney(
-            agent.Result.Value!.AgentSession,
-            status.Result.Value!.Session,
-            runs.Result.Value!.Runs,
-            context.Result.Value,
-            interview.Result.Ok && interview.Result.Value!.SessionId is not null ? interview.Result.Value : null);
+        if (parts.HasFlag(JourneyParts.Agent))
+        {
+            var agent = await _api.AgentSessionAsync(cancellationToken);
+            if (Problem(agent) is { } problem)
+            {
+                return await FailedAsync(problem.Problem, problem.Message);
+            }
+
+            journey = journey with { Agent = agent.Value!.AgentSession };
+        }
+
+        if (parts.HasFlag(JourneyParts.Context))
+        {
+            var context = await _api.ContextAsync(cancellationToken);
+            if (Problem(context) is { } problem)
+            {
+                return await FailedAsync(problem.Problem, problem.Message);
+            }
+
+            journey = journey with { Context = context.Value };
+        }
+
+        if (parts.HasFlag(JourneyParts.Interview))
+        {
+            var interview = await _interviews.StatusAsync(null, cancellationToken);
+            journey = journey with { Interview = interview.Ok && interview.Value!.SessionId is not null ? interview.Value : null };
+        }
+
         await PublishAsync(State with { Journey = journey, Loaded = true, Problem = null });
         return true;
     }
+
+    private static (WorkspaceProblem? Problem, string? Message)? Problem<T>(WorkspaceResult<T> result) =>
+        result.Ok ? null : (result.Problem, result.Message);
 
     private async Task<bool> FailedAsync(WorkspaceProblem? problem, string? message)
     {
@@ -157,16 +196,16 @@ public sealed class LiveWorkspace : IAsyncDisposable
                 await _redis.GetSubscriber().SubscribeAsync(channel, OnWorkspaceMessage);
                 _workspaceChannel = channel;
                 // Whatever was committed between the read and the subscription sent no message to us.
-                RefreshNow();
+                RefreshNow(JourneyParts.Scrape | JourneyParts.Context | JourneyParts.Interview);
             }
 
             if (State.Journey.Agent?.Id is { } sessionId && _agentSubscription?.SessionId != sessionId)
             {
                 await UnsubscribeAgentAsync();
-                if (await _sessions.SubscribeAsync(sessionId, _ => RefreshNow(), cancellationToken) is { } subscription)
+                if (await _sessions.SubscribeAsync(sessionId, _ => RefreshNow(JourneyParts.Agent), cancellationToken) is { } subscription)
                 {
                     _agentSubscription = (sessionId, subscription);
-                    RefreshNow();
+                    RefreshNow(JourneyParts.Agent);
                 }
             }
         }
@@ -176,25 +215,39 @@ public sealed class LiveWorkspace : IAsyncDisposable
         }
     }
 
-    private void OnWorkspaceMessage(RedisChannel channel, RedisValue message) => RefreshNow();
+    /// <summary>The Worker names the run it moved; the Api, the path it wrote through.</summary>
+    private void OnWorkspaceMessage(RedisChannel channel, RedisValue message) => RefreshNow(PartsChangedBy(message.ToString()));
+
+    public static JourneyParts PartsChangedBy(string message) => message switch
+    {
+        _ when message.StartsWith("run_", StringComparison.Ordinal) => JourneyParts.Scrape,
+        _ when message.StartsWith("/api/onboarding/", StringComparison.Ordinal) => JourneyParts.Scrape,
+        _ when message.StartsWith("/api/context", StringComparison.Ordinal) => JourneyParts.Context | JourneyParts.Scrape,
+        _ when message.StartsWith("/api/chat/", StringComparison.Ordinal) => JourneyParts.Interview,
+        _ when message.StartsWith("/api/interview/", StringComparison.Ordinal) => JourneyParts.Interview | JourneyParts.Scrape,
+        _ => JourneyParts.All,
+    };
 
     // Losing Redis switches the home to polling at once; getting it back reads what the outage hid.
-    private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e) => RefreshNow();
+    private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e) => RefreshNow(JourneyParts.All);
 
-    private async Task WaitAsync(TimeSpan? interval, CancellationToken cancellationToken)
+    /// <summary>Waits for a notification (true) or the poll's tick (false).</summary>
+    private async Task<bool> WaitAsync(TimeSpan? interval, CancellationToken cancellationToken)
     {
         var signal = _wake;
+        var woken = true;
         if (!signal.Task.IsCompleted)
         {
             using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var tick = interval is { } every ? Task.Delay(every, _time, timer.Token) : Task.Delay(Timeout.Infinite, timer.Token);
-            await Task.WhenAny(signal.Task, tick);
+            woken = await Task.WhenAny(signal.Task, tick) == signal.Task;
             await timer.CancelAsync();
             cancellationToken.ThrowIfCancellationRequested();
         }
 
         // The read that follows covers anything this signal announced, so a new one can be armed now.
         Interlocked.CompareExchange(ref _wake, NewSignal(), signal);
+        return woken;
     }
 
     private async Task PublishAsync(JourneyState state)

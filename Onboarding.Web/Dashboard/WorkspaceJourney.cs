@@ -16,6 +16,20 @@ public sealed record WorkspaceJourney(
     public static readonly WorkspaceJourney Empty = new(null, null, [], null, null);
 }
 
+/// <summary>The parts of the journey a change may touch, so a notification reads only those.</summary>
+[Flags]
+public enum JourneyParts
+{
+    None = 0,
+    Agent = 1,
+
+    /// <summary>The latest scrape and the runs.</summary>
+    Scrape = 2,
+    Context = 4,
+    Interview = 8,
+    All = Agent | Scrape | Context | Interview,
+}
+
 /// <summary>How the home hears of changes: pushed by Redis, or polled while Redis is away.</summary>
 public enum UpdateChannel
 {
