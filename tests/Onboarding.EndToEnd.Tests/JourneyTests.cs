@@ -82,8 +82,8 @@ public sealed class JourneyTests(ComposedSystem system)
         Assert.Contains("gathering_info", statuses);
         Assert.True(await page.EvaluateAsync<bool>("() => window.__firstLoad === true"), "the page was reloaded");
 
-        // Nothing changes, so nothing is read: an absence can only be seen over a span of time, here three of the
-        // home's fallback polls (every 2 s while Redis is away).
+        // Nothing changes, so nothing is read: an absence can only be seen over a span of time, here longer than the
+        // home's fallback poll (every 5 s while Redis is away), so a poller would have read at least once.
         var orgId = await OrgIdAsync(key);
         var quiet = system.App.LogMark;
         var read = $"Reading the workspace home of org {orgId}";

@@ -120,7 +120,7 @@ public sealed class HomePartsTests : FluentContext
 
     [Theory]
     [InlineData(UpdateChannel.Push, "Live")]
-    [InlineData(UpdateChannel.Polling, "Checking every 2 seconds")]
+    [InlineData(UpdateChannel.Polling, "Checking every 5 seconds")]
     public void TheLiveBadgeSaysHowTheHomeStaysFresh(UpdateChannel channel, string text)
     {
         var badge = Render<JourneyLiveBadge>(p => p.Add(b => b.Channel, channel));
@@ -128,4 +128,34 @@ public sealed class HomePartsTests : FluentContext
         Assert.Equal(text, badge.Find(".live").TextContent.Trim());
         Assert.Equal(channel.ToString().ToLowerInvariant(), badge.Find(".live").GetAttribute("data-mode"));
     }
+
+    [Fact]
+    public void ARunsAttemptsSayHowEachEndedAndTheLastOneCarriesTheError()
+    {
+        var start = Now.AddMinutes(-3);
+        var run = new RunView("run_01", "scrape", "failed", 2, 5, null, "The home page returned 404 Not Found.", null, start, start, Now);
+        RunStepView[] steps =
+        [
+            new("looking_up", null, "error", 1, start, start.AddMilliseconds(300), "a"),
+            new("looking_up", null, "error", 2, start.AddMinutes(1), start.AddMinutes(1).AddMilliseconds(1500), "b"),
+        ];
+
+        var attempts = Render<RunAttempts>(p => p.Add(a => a.Run, run).Add(a => a.Steps, steps));
+
+        var items = attempts.FindAll(".attempt");
+        Assert.Equal(["failed, retried", "failed"], items.Select(i => i.GetAttribute("data-outcome")));
+        Assert.Equal("300 ms · 1 step", items[0].QuerySelector(".took")!.TextContent);
+        Assert.Null(items[0].QuerySelector(".error"));
+        Assert.Equal("The home page returned 404 Not Found.", items[1].QuerySelector(".error")!.TextContent);
+    }
+
+    [Theory]
+    [InlineData("run_01ABC", JourneyParts.Scrape)]
+    [InlineData("/api/onboarding/start-scraping", JourneyParts.Scrape)]
+    [InlineData("/api/context/regenerate", JourneyParts.Context | JourneyParts.Scrape)]
+    [InlineData("/api/chat/save", JourneyParts.Interview)]
+    [InlineData("/api/interview/complete", JourneyParts.Interview | JourneyParts.Scrape)]
+    [InlineData("something new", JourneyParts.All)]
+    public void ANotificationReadsOnlyThePartsItNames(string message, JourneyParts parts) =>
+        Assert.Equal(parts, LiveWorkspace.PartsChangedBy(message));
 }
