@@ -57,6 +57,13 @@ public static class WorkspaceApi
             .Produces<ContextResponse>()
             .ProducesError(StatusCodes.Status401Unauthorized);
 
+        api.MapGet("/context/versions", ContextVersionsList)
+            .WithName("ContextVersions")
+            .WithSummary("Every generation of the context, newest first, each with what it changed")
+            .WithDescription("One version per generation (the first scrape, each regenerate), as the run wrote it, with its changes since the one before: fields added, removed or changed (for lists, the items). Edits by PUT /api/context are not generations. limit: 1–50, default 10. No side effects.")
+            .Produces<ContextVersionsResponse>()
+            .ProducesError(StatusCodes.Status401Unauthorized);
+
         api.MapPut("/context", PutContext)
             .WithName("PutContext")
             .WithSummary("Replace parts of the context by hand")
@@ -155,6 +162,11 @@ public static class WorkspaceApi
 
     public static async Task<Ok<ContextResponse>> GetContext(ClaimsPrincipal user, ContextService contexts, CancellationToken cancellationToken) =>
         TypedResults.Ok(await contexts.GetAsync(WorkspaceOf(user), cancellationToken));
+
+    public static async Task<Ok<ContextVersionsResponse>> ContextVersionsList(
+        [FromQuery] int? limit, ClaimsPrincipal user, ContextVersions versions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ContextVersionsResponse(
+            await versions.ListAsync(WorkspaceOf(user), Math.Clamp(limit ?? ContextVersions.DefaultLimit, 1, ContextVersions.MaxLimit), cancellationToken)));
 
     public static async Task<Results<Ok<ContextResponse>, JsonHttpResult<ApiError>>> PutContext(
         HttpRequest request, ClaimsPrincipal user, ContextService contexts, CancellationToken cancellationToken)

@@ -53,6 +53,7 @@ public static class Extensions
         builder.Services.AddScoped<ScrapeService>();
         builder.Services.AddScoped<ContextService>();
         builder.Services.AddScoped<AgentSessionService>();
+        builder.Services.AddScoped<ContextVersions>();
         builder.AddInterviews();
 
         builder.Services.AddSingleton<ApiKeyCache>();

@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
+using Onboarding.Data.Infrastructure;
 using Onboarding.Data.Jobs;
+using Onboarding.Data.Model;
 using Onboarding.IntegrationTests.Infrastructure;
 using StackExchange.Redis;
 using static Onboarding.IntegrationTests.Infrastructure.SessionsClient;
@@ -71,6 +73,58 @@ public sealed class WorkspaceJourneyApiTests(OnboardingApiFactory factory)
             await subscriber.UnsubscribeAsync(channel);
         }
     }
+
+    [Fact]
+    public async Task ContextVersionsListEveryGenerationNewestFirstWithWhatEachChanged()
+    {
+        var (key, _, _) = await _client.ClaimWorkspaceAsync();
+        var me = await ReadJsonAsync(await SendAsync(HttpMethod.Get, "/api/me", key));
+        var (userId, orgId) = (me["user"]!["id"]!.GetValue<string>(), me["org"]!["id"]!.GetValue<string>());
+        var first = DateTimeOffset.UtcNow.AddDays(-2);
+        await using (var db = factory.Services.CreateScope().ServiceProvider.GetRequiredService<OnboardingDbContext>())
+        {
+            db.ContextVersions.AddRange(
+                Version(userId, orgId, "scrape", first,
+                    new CompanyContext { Name = "Acme", Website = "https://acme.example", Description = "Rockets.", Products = [new("Rocket", "Goes up"), new("Pad", null)], Customers = ["Wile E."] },
+                    new MarketContext { Category = "Aerospace" }, new IdealCustomerProfile { Roles = ["CTO"] }),
+                Version(userId, orgId, "regenerate", first.AddDays(1),
+                    new CompanyContext
+                    {
+                        Name = "Acme", Website = "https://acme.example", Description = "Rockets and anvils.", Products = [new("Rocket", "Goes up fast"), new("Anvil", null)],
+                        Customers = ["Wile E."], Sources = new Dictionary<string, IReadOnlyList<string>> { ["description"] = ["https://acme.example/"] },
+                    },
+                    new MarketContext { Category = "Aerospace", Competitors = ["Ajax"] }, new IdealCustomerProfile()));
+            await db.SaveChangesAsync(Cancel);
+        }
+
+        using var response = await SendAsync(HttpMethod.Get, "/api/context/versions", key);
+        var versions = (await ReadJsonAsync(response))["versions"]!.AsArray();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([2, 1], versions.Select(v => v!["version"]!.GetValue<int>()));
+        Assert.Equal(["regenerate", "scrape"], versions.Select(v => v!["kind"]!.GetValue<string>()));
+        Assert.Empty(versions[1]!["changes"]!.AsArray());
+        var changes = versions[0]!["changes"]!.AsArray()
+            .Select(c => $"{c!["part"]}.{c["field"]} {c["change"]}: {c["before"]} → {c["after"]}").ToList();
+        // Sources are how a fact is known, not a fact: a new source changes nothing.
+        Assert.Equal(
+            [
+                "companyContext.description changed: Rockets. → Rockets and anvils.",
+                "companyContext.products removed: Pad → ",
+                "companyContext.products changed: Rocket: Goes up → Rocket: Goes up fast",
+                "companyContext.products added:  → Anvil",
+                "marketContext.competitors added:  → Ajax",
+                "icp.roles removed: CTO → ",
+            ],
+            changes);
+        Assert.Equal("Rockets and anvils.", versions[0]!["companyContext"]!["description"]!.GetValue<string>());
+        // Only the newest one with limit=1, still compared with the one before it.
+        var newest = (await ReadJsonAsync(await SendAsync(HttpMethod.Get, "/api/context/versions?limit=1", key)))["versions"]!.AsArray();
+        Assert.Equal(6, Assert.Single(newest)!["changes"]!.AsArray().Count);
+    }
+
+    private static ContextVersion Version(string userId, string orgId, string kind, DateTimeOffset at, CompanyContext company, MarketContext market, IdealCustomerProfile icp) =>
+        new() { UserId = userId, OrgId = orgId, RunId = Ids.NewRunId(), Kind = kind, GeneratedAt = at, CompanyContext = company, MarketContext = market, Icp = icp };
 
     private async Task<(string Key, string Slug, string Email)> ClaimAsync(OpenedSession session)
     {
