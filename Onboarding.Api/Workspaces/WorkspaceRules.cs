@@ -1,4 +1,5 @@
 using Onboarding.Api.Claims;
+using Onboarding.Data.Model;
 
 namespace Onboarding.Api.Workspaces;
 
@@ -30,7 +31,17 @@ public static class WorkspaceRules
 
     /// <summary>What is wrong with a context given by hand, or null; the rest of it is free text kept as given.</summary>
     public static string? CheckContext(UpdateContextRequest request) =>
-        request.CompanyContext?.Name?.Length > MaxCompanyNameLength ? $"companyContext.name must be at most {MaxCompanyNameLength} characters." : null;
+        request.CompanyContext?.Name?.Length > MaxCompanyNameLength ? $"companyContext.name must be at most {MaxCompanyNameLength} characters."
+        : CheckEvidence("companyContext", request.CompanyContext?.Evidence)
+            ?? CheckEvidence("marketContext", request.MarketContext?.Evidence)
+            ?? CheckEvidence("icp", request.Icp?.Evidence);
+
+    // A confidence read from "NaN" or 1e309 is not a number JSON can store; the column would refuse it with a 500.
+    private static string? CheckEvidence(string part, IReadOnlyDictionary<string, FieldEvidence>? evidence) =>
+        evidence?.FirstOrDefault(e => e.Value is null || !double.IsFinite(e.Value.Confidence) || e.Value.Confidence is < 0 or > 1
+            || e.Value.Basis is not (FieldEvidence.Stated or FieldEvidence.Inferred)) is { Key: { } field }
+            ? $"{part}.evidence.{field} must have a basis of stated or inferred and a confidence from 0 to 1."
+            : null;
 
     /// <summary>Seed 000: the first name defaults to the email's local part (sid@acme.com → sid), up to its first separator.</summary>
     public static string FirstNameFromEmail(string email)

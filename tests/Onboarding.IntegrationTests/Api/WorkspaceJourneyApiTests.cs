@@ -123,6 +123,31 @@ public sealed class WorkspaceJourneyApiTests(OnboardingApiFactory factory)
         Assert.Equal(6, Assert.Single(newest)!["changes"]!.AsArray().Count);
     }
 
+    [Theory]
+    [InlineData("\"NaN\"", "stated")]
+    [InlineData("1e309", "stated")]
+    [InlineData("1.5", "stated")]
+    [InlineData("0.5", "guessed")]
+    public async Task AnEvidenceMarkThatIsNotAConfidenceFrom0To1IsRefusedNamingTheField(string confidence, string basis)
+    {
+        var (key, _, _) = await _client.ClaimWorkspaceAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/api/context")
+        {
+            Content = new StringContent(
+                """{"marketContext":{"category":"Tools","evidence":{"category":{"basis":"BASIS","confidence":CONFIDENCE}}}}"""
+                    .Replace("BASIS", basis, StringComparison.Ordinal).Replace("CONFIDENCE", confidence, StringComparison.Ordinal),
+                System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+
+        using var response = await _client.Http.SendAsync(request, Cancel);
+        var error = await ReadJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", error["code"]!.GetValue<string>());
+        Assert.Contains("marketContext.evidence.category", error["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private static ContextVersion Version(string userId, string orgId, string kind, DateTimeOffset at, CompanyContext company, MarketContext market, IdealCustomerProfile icp) =>
         new() { UserId = userId, OrgId = orgId, RunId = Ids.NewRunId(), Kind = kind, GeneratedAt = at, CompanyContext = company, MarketContext = market, Icp = icp };
 
