@@ -41,6 +41,10 @@ public sealed class WorkspaceApiClient(HttpClient httpClient, AuthenticationStat
     public async Task<WorkspaceResult<ContextView>> ContextAsync(CancellationToken cancellationToken = default) =>
         await SendAsync<ContextView>(HttpMethod.Get, "/api/context", null, await KeyAsync(), cancellationToken);
 
+    /// <summary>The context's generations, newest first, each with what it changed.</summary>
+    public async Task<WorkspaceResult<ContextVersionsView>> ContextVersionsAsync(CancellationToken cancellationToken = default) =>
+        await SendAsync<ContextVersionsView>(HttpMethod.Get, "/api/context/versions", null, await KeyAsync(), cancellationToken);
+
     public async Task<WorkspaceResult<RegenerateResult>> RegenerateAsync(
         string? website, string? linkedinUrl, string? freeformContext, CancellationToken cancellationToken = default) =>
         await SendAsync<RegenerateResult>(HttpMethod.Post, "/api/context/regenerate", new { website, linkedinUrl, freeformContext }, await KeyAsync(), cancellationToken);
