@@ -27,6 +27,7 @@ public sealed class LiveWorkspace : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<Task> _changed;
+    private readonly JourneyParts _follows;
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _wake = NewSignal();
     private int _pending = (int)JourneyParts.All;
@@ -37,8 +38,9 @@ public sealed class LiveWorkspace : IAsyncDisposable
 
     public LiveWorkspace(
         WorkspaceApiClient api, InterviewApiClient interviews, IConnectionMultiplexer redis, ISessionUpdates sessions,
-        TimeProvider time, ILogger<LiveWorkspace> logger, Func<Task> changed)
+        TimeProvider time, ILogger<LiveWorkspace> logger, Func<Task> changed, JourneyParts follows = JourneyParts.All)
     {
+        _follows = follows;
         _api = api;
         _interviews = interviews;
         _redis = redis;
@@ -82,7 +84,11 @@ public sealed class LiveWorkspace : IAsyncDisposable
         {
             while (true)
             {
-                var parts = (JourneyParts)Interlocked.Exchange(ref _pending, 0);
+                // A page that shows only some parts reads only those; one that follows the context without the runs reads
+                // the context on a run's progress, which may have written it.
+                var pending = (JourneyParts)Interlocked.Exchange(ref _pending, 0);
+                pending |= pending.HasFlag(JourneyParts.Scrape) && !_follows.HasFlag(JourneyParts.Scrape) ? JourneyParts.Context : JourneyParts.None;
+                var parts = pending & _follows;
                 if (parts != JourneyParts.None && !await ReadAsync(parts, cancellationToken))
                 {
                     return;
@@ -114,13 +120,13 @@ public sealed class LiveWorkspace : IAsyncDisposable
         _logger.LogInformation("Reading the workspace home of org {OrgId} ({Parts})", _orgId ?? "(not yet known)", parts);
         if (_orgId is null)
         {
-            var me = await _api.CurrentUserAsync(cancellationToken);
-            if (!me.Ok)
+            var org = await _api.OrgIdAsync(cancellationToken);
+            if (!org.Ok)
             {
-                return await FailedAsync(me.Problem, me.Message);
+                return await FailedAsync(org.Problem, org.Message);
             }
 
-            _orgId = me.Value!.Org.Id;
+            _orgId = org.Value;
         }
 
         var journey = State.Journey;

@@ -24,6 +24,18 @@ public sealed class WorkspaceApiClient(HttpClient httpClient, AuthenticationStat
     public async Task<WorkspaceResult<StartScrapingResult>> StartScrapingAsync(string website, CancellationToken cancellationToken = default) =>
         await SendAsync<StartScrapingResult>(HttpMethod.Post, "/api/onboarding/start-scraping", new { website }, await KeyAsync(), cancellationToken);
 
+    /// <summary>The signed-in org's id, from the sign-in when it holds it, else from the Api.</summary>
+    public async Task<WorkspaceResult<string>> OrgIdAsync(CancellationToken cancellationToken = default)
+    {
+        if ((await authentication.GetAuthenticationStateAsync()).User.OrgId() is { } orgId)
+        {
+            return new(orgId);
+        }
+
+        var me = await CurrentUserAsync(cancellationToken);
+        return me.Ok ? new(me.Value!.Org.Id) : new(null, me.Problem, me.Message);
+    }
+
     /// <summary>The signed-in user's org and user.</summary>
     public async Task<WorkspaceResult<MeView>> CurrentUserAsync(CancellationToken cancellationToken = default) =>
         await SendAsync<MeView>(HttpMethod.Get, "/api/me", null, await KeyAsync(), cancellationToken);

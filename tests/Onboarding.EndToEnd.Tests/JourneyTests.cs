@@ -95,9 +95,32 @@ public sealed class JourneyTests(ComposedSystem system)
         await Eventually.TrueAsync(() => system.App.LoggedSince(quiet, read).Count > 0, TimeSpan.FromSeconds(30));
         Assert.Single(system.App.LoggedSince(quiet, read));
 
+        // The site changes, the context is regenerated, and the page shows the new version and what it changed.
+        site.Rewrite = html => html
+            .Replace("Accounts payable on autopilot for manufacturers", "Supplier payments on autopilot for manufacturers", StringComparison.Ordinal)
+            .Replace("three-way matching and supplier payments", "three-way matching, supplier payments and cash forecasting", StringComparison.Ordinal);
+        await page.GotoAsync($"{system.App.WebUrl}/dashboard/context");
+        await Expect(page.Locator(".diff")).ToHaveAttributeAsync("data-version", "1");
+        await Expect(page.Locator(".diff .none")).ToContainTextAsync("first generation");
+        await Expect(page.Locator(".company .fact[data-field='description'] .sources a").First).ToHaveAttributeAsync("rel", "noopener noreferrer nofollow");
+        await page.ClickAsync(".regenerate-form button");
+        await Expect(page.Locator(".diff")).ToHaveAttributeAsync("data-version", "2", new() { Timeout = 60_000 });
+        await Expect(page.Locator(".diff .change[data-part='companyContext'][data-change='changed']").First).ToBeVisibleAsync();
+        await Expect(page.Locator(".diff")).ToContainTextAsync("cash forecasting");
+        await Expect(page.Locator("#version-select option")).ToHaveCountAsync(2);
+        await Screenshots.TakeAsync(system, context, runId: await FirstRunIdAsync(key));
+
         // The key never reached an address or a log.
         Assert.DoesNotContain(addresses, url => url.Contains(key, StringComparison.Ordinal));
         Assert.False(system.Logged(key), "a service logged the API key");
+    }
+
+    private async Task<string> FirstRunIdAsync(string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/runs");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await system.Api.SendAsync(request, Cancel);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel))!["runs"]!.AsArray()[^1]!["runId"]!.GetValue<string>();
     }
 
     private async Task<string> OrgIdAsync(string key)
