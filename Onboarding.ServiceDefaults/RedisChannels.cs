@@ -23,6 +23,12 @@ public static class RedisChannels
     /// <summary>The run a message of <see cref="AllRuns"/> is about.</summary>
     public static string RunOf(RedisChannel channel) => channel.ToString()[RunPrefix.Length..];
 
+    /// <summary>
+    /// Something of an org's workspace changed (a run, the context, an interview), published after the commit by the Api
+    /// and the Worker; the Web's dashboard pages listen and read what the message names.
+    /// </summary>
+    public static RedisChannel Workspace(string orgId) => RedisChannel.Literal("onboarding:workspaces:" + orgId);
+
     /// <summary>The id of an API key just revoked, published by the Api instance that revoked it; every instance evicts it.</summary>
     public static RedisChannel ApiKeyRevocations { get; } = RedisChannel.Literal("onboarding:api-keys:revoked");
 }

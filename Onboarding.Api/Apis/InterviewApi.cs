@@ -19,7 +19,7 @@ public static class InterviewApi
 
     public static IEndpointRouteBuilder MapInterviewApi(this IEndpointRouteBuilder app)
     {
-        var interview = app.MapGroup("/api/interview").WithTags("Interview").RequireAuthorization().RateLimitedPerKey();
+        var interview = app.MapGroup("/api/interview").WithTags("Interview").RequireAuthorization().RateLimitedPerKey().NotifiesWorkspace();
 
         interview.MapPost("/start", Start)
             .WithName("StartInterview")
@@ -86,7 +86,7 @@ public static class InterviewApi
                 .ProducesInterviewErrors(401, 404);
         }
 
-        var chat = app.MapGroup("/api/chat").WithTags("Interview").RequireAuthorization().RateLimitedPerKey();
+        var chat = app.MapGroup("/api/chat").WithTags("Interview").RequireAuthorization().RateLimitedPerKey().NotifiesWorkspace();
 
         chat.MapPost("/stream", Stream)
             .WithName("InterviewChatStream")

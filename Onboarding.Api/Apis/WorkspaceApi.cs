@@ -16,7 +16,7 @@ public static class WorkspaceApi
 
     public static IEndpointRouteBuilder MapWorkspaceApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Workspace").RequireAuthorization().RateLimitedPerKey();
+        var api = app.MapGroup("/api").WithTags("Workspace").RequireAuthorization().RateLimitedPerKey().NotifiesWorkspace();
 
         api.MapPost("/onboarding/start-scraping", StartScraping)
             .WithName("StartScraping")
@@ -48,6 +48,13 @@ public static class WorkspaceApi
             .Produces<ContextResponse>()
             .ProducesError(StatusCodes.Status401Unauthorized);
 
+        api.MapGet("/context/versions", ContextVersionsList)
+            .WithName("ContextVersions")
+            .WithSummary("Every generation of the context, newest first, each with what it changed")
+            .WithDescription("One version per generation (the first scrape, each regenerate), as the run wrote it, with its changes since the one before: fields added, removed or changed (for lists, the items). Edits by PUT /api/context are not generations. limit: 1–50, default 10. No side effects.")
+            .Produces<ContextVersionsResponse>()
+            .ProducesError(StatusCodes.Status401Unauthorized);
+
         api.MapPut("/context", PutContext)
             .WithName("PutContext")
             .WithSummary("Replace parts of the context by hand")
@@ -66,6 +73,13 @@ public static class WorkspaceApi
             .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
                 StatusCodes.Status503ServiceUnavailable)
             .RateLimitedPerUser("scrape", o => o.ScrapePerUser, WhenRedisIsDown.FailClosed);
+
+        api.MapGet("/workspace/agent-session", AgentSession)
+            .WithName("WorkspaceAgentSession")
+            .WithSummary("The coding agent's session this workspace was claimed from")
+            .WithDescription("Its chain's last events, who claimed it, and a link to its live viewer; agentSession is null when the org has none. No side effects.")
+            .Produces<AgentSessionResponse>()
+            .ProducesError(StatusCodes.Status401Unauthorized);
 
         api.MapGet("/runs", Runs)
             .WithName("Runs")
@@ -140,6 +154,11 @@ public static class WorkspaceApi
     public static async Task<Ok<ContextResponse>> GetContext(ClaimsPrincipal user, ContextService contexts, CancellationToken cancellationToken) =>
         TypedResults.Ok(await contexts.GetAsync(WorkspaceOf(user), cancellationToken));
 
+    public static async Task<Ok<ContextVersionsResponse>> ContextVersionsList(
+        [FromQuery] int? limit, ClaimsPrincipal user, ContextVersions versions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ContextVersionsResponse(
+            await versions.ListAsync(WorkspaceOf(user), Math.Clamp(limit ?? ContextVersions.DefaultLimit, 1, ContextVersions.MaxLimit), cancellationToken)));
+
     public static async Task<Results<Ok<ContextResponse>, JsonHttpResult<ApiError>>> PutContext(
         HttpRequest request, ClaimsPrincipal user, ContextService contexts, CancellationToken cancellationToken)
     {
@@ -178,6 +197,9 @@ public static class WorkspaceApi
 
         return outcome.Error is { } failure ? failure : TypedResults.Ok(outcome.Started);
     }
+
+    public static async Task<Ok<AgentSessionResponse>> AgentSession(ClaimsPrincipal user, AgentSessionService sessions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new AgentSessionResponse(await sessions.ClaimedByAsync(WorkspaceOf(user), cancellationToken)));
 
     public static async Task<Ok<RunsResponse>> Runs(
         [FromQuery] int? limit, ClaimsPrincipal user, ScrapeService scrapes, CancellationToken cancellationToken) =>

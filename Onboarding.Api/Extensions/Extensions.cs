@@ -49,6 +49,8 @@ public static class Extensions
         builder.Services.AddScoped<ScrapeService>();
         builder.Services.AddScoped<StatusFollower>();
         builder.Services.AddScoped<ContextService>();
+        builder.Services.AddScoped<AgentSessionService>();
+        builder.Services.AddScoped<ContextVersions>();
         builder.AddInterviews();
 
         builder.Services.AddSingleton<ApiKeyCache>();

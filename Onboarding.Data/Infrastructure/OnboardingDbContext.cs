@@ -40,6 +40,8 @@ public class OnboardingDbContext : DbContext
 
     public required DbSet<UserProfile> UserProfiles { get; set; }
 
+    public required DbSet<ContextVersion> ContextVersions { get; set; }
+
     public required DbSet<Job> Jobs { get; set; }
 
     public required DbSet<RunStep> RunSteps { get; set; }

@@ -64,6 +64,7 @@ public static class DashboardSignIn
                 new Claim(ClaimTypes.Name, me.Value.User.Email),
                 new Claim(DashboardUser.EmailClaim, me.Value.User.Email),
                 new Claim(DashboardUser.OrgSlugClaim, me.Value.Org.Slug),
+                new Claim(DashboardUser.OrgIdClaim, me.Value.Org.Id),
                 new Claim(DashboardUser.ApiKeyClaim, apiKey),
             ],
             DashboardUser.Scheme);

@@ -11,9 +11,13 @@ public static class DashboardUser
     public const string Scheme = "Dashboard";
     public const string ApiKeyClaim = "onboarding:api_key";
     public const string OrgSlugClaim = "onboarding:org_slug";
+    public const string OrgIdClaim = "onboarding:org_id";
     public const string EmailClaim = "onboarding:email";
 
     public static string? ApiKey(this ClaimsPrincipal user) => user.FindFirst(ApiKeyClaim)?.Value;
+
+    /// <summary>The org's id, or null for a sign-in made before it was kept.</summary>
+    public static string? OrgId(this ClaimsPrincipal user) => user.FindFirst(OrgIdClaim)?.Value;
 
     public static string OrgSlug(this ClaimsPrincipal user) => user.FindFirst(OrgSlugClaim)?.Value ?? "";
 

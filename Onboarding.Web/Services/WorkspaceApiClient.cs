@@ -23,14 +23,38 @@ public sealed class WorkspaceApiClient(HttpClient httpClient, AuthenticationStat
     public async Task<WorkspaceResult<StartScrapingResult>> StartScrapingAsync(string website, CancellationToken cancellationToken = default) =>
         await SendAsync<StartScrapingResult>(HttpMethod.Post, "/api/onboarding/start-scraping", new { website }, await KeyAsync(), cancellationToken);
 
+    /// <summary>The signed-in org's id, from the sign-in when it holds it, else from the Api.</summary>
+    public async Task<WorkspaceResult<string>> OrgIdAsync(CancellationToken cancellationToken = default)
+    {
+        if ((await authentication.GetAuthenticationStateAsync()).User.OrgId() is { } orgId)
+        {
+            return new(orgId);
+        }
+
+        var me = await CurrentUserAsync(cancellationToken);
+        return me.Ok ? new(me.Value!.Org.Id) : new(null, me.Problem, me.Message);
+    }
+
+    /// <summary>The signed-in user's org and user.</summary>
+    public async Task<WorkspaceResult<MeView>> CurrentUserAsync(CancellationToken cancellationToken = default) =>
+        await SendAsync<MeView>(HttpMethod.Get, "/api/me", null, await KeyAsync(), cancellationToken);
+
+    /// <summary>The coding agent's session the workspace was claimed from.</summary>
+    public async Task<WorkspaceResult<AgentSessionResponse>> AgentSessionAsync(CancellationToken cancellationToken = default) =>
+        await SendAsync<AgentSessionResponse>(HttpMethod.Get, "/api/workspace/agent-session", null, await KeyAsync(), cancellationToken);
+
     public async Task<WorkspaceResult<RunsView>> RunsAsync(CancellationToken cancellationToken = default) =>
-        await SendAsync<RunsView>(HttpMethod.Get, "/api/runs", null, await KeyAsync(), cancellationToken);
+        await SendAsync<RunsView>(HttpMethod.Get, "/api/runs?limit=100", null, await KeyAsync(), cancellationToken);
 
     public async Task<WorkspaceResult<RunDetailsView>> RunAsync(string runId, CancellationToken cancellationToken = default) =>
         await SendAsync<RunDetailsView>(HttpMethod.Get, $"/api/runs/{Uri.EscapeDataString(runId)}", null, await KeyAsync(), cancellationToken);
 
     public async Task<WorkspaceResult<ContextView>> ContextAsync(CancellationToken cancellationToken = default) =>
         await SendAsync<ContextView>(HttpMethod.Get, "/api/context", null, await KeyAsync(), cancellationToken);
+
+    /// <summary>The context's generations, newest first, each with what it changed.</summary>
+    public async Task<WorkspaceResult<ContextVersionsView>> ContextVersionsAsync(CancellationToken cancellationToken = default) =>
+        await SendAsync<ContextVersionsView>(HttpMethod.Get, "/api/context/versions", null, await KeyAsync(), cancellationToken);
 
     public async Task<WorkspaceResult<RegenerateResult>> RegenerateAsync(
         string? website, string? linkedinUrl, string? freeformContext, CancellationToken cancellationToken = default) =>

@@ -81,3 +81,20 @@ public sealed record WorkspaceResult<T>(T? Value, WorkspaceProblem? Problem = nu
 {
     public bool Ok => Problem is null;
 }
+
+public sealed record AgentEventSummaryView(long Seq, string Type, long Ts);
+
+public sealed record AgentSessionView(
+    string Id, string ClaimedBy, string ClaimedByEmail, DateTimeOffset ClaimedAt, DateTimeOffset OpenedAt, string? UserAgent, string? ProjectHint,
+    long EventCount, string ViewUrl, IReadOnlyList<AgentEventSummaryView> LastEvents);
+
+public sealed record AgentSessionResponse(AgentSessionView? AgentSession);
+
+/// <summary>One change of a generation since the one before: a field's value, or one item of a list, added, removed or changed.</summary>
+public sealed record ContextChangeView(string Part, string Field, string Change, string? Before, string? After);
+
+public sealed record ContextVersionView(
+    int Version, string RunId, string Kind, DateTimeOffset GeneratedAt, CompanyContextView CompanyContext, MarketContextView MarketContext, IcpView Icp,
+    IReadOnlyList<ContextChangeView> Changes);
+
+public sealed record ContextVersionsView(IReadOnlyList<ContextVersionView> Versions);

@@ -53,7 +53,7 @@ public sealed class JobContext(
         db.RunSteps.AddRange(timeline.Drain());
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await progress.PublishAsync(RunId);
+        await progress.PublishAsync(RunId, lease.OrgId);
     }
 
     /// <summary>Saves steps that finished after the run completed (the span around the completing write itself).</summary>

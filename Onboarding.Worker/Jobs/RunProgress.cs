@@ -4,15 +4,15 @@ using StackExchange.Redis;
 namespace Onboarding.Worker.Jobs;
 
 /// <summary>
-/// Tells live views (the status stream, the dashboard) that a run changed, after the commit. A lost message costs
-/// nothing: they re-read the run and also poll.
+/// Tells live views that a run changed, after the commit: the run's own channel (the status stream) and its org's
+/// workspace channel (the dashboard's home). A lost message costs a view one update, which the next one brings.
 /// </summary>
 public sealed class RunProgress(IConnectionMultiplexer redis, ILogger<RunProgress> logger)
 {
     private static readonly Counter<long> Failures = new Meter(Microsoft.Extensions.Hosting.Extensions.TelemetrySourceName)
         .CreateCounter<long>("onboarding.run_notifications.failed", description: "Run progress notifications not handed to Redis");
 
-    public async Task PublishAsync(string runId)
+    public async Task PublishAsync(string runId, string orgId)
     {
         if (!redis.IsConnected)
         {
@@ -22,7 +22,9 @@ public sealed class RunProgress(IConnectionMultiplexer redis, ILogger<RunProgres
 
         try
         {
-            await redis.GetSubscriber().PublishAsync(RedisChannels.Run(runId), runId, CommandFlags.FireAndForget);
+            var subscriber = redis.GetSubscriber();
+            await subscriber.PublishAsync(RedisChannels.Run(runId), runId, CommandFlags.FireAndForget);
+            await subscriber.PublishAsync(RedisChannels.Workspace(orgId), runId, CommandFlags.FireAndForget);
         }
         catch (RedisException e)
         {

@@ -6,7 +6,7 @@ using Onboarding.Worker.Jobs;
 
 namespace Onboarding.Worker.Scraping;
 
-/// <summary>Puts a run's generated contexts on the user's profile.</summary>
+/// <summary>Puts a run's generated contexts on the user's profile, and keeps them as a version of their own.</summary>
 public static class ProfileWriter
 {
     /// <summary>The user's profile, tracked for change; created if the Api has not made one yet.</summary>
@@ -22,8 +22,20 @@ public static class ProfileWriter
         return profile;
     }
 
-    public static void Apply(UserProfile profile, GeneratedContext context, DateTimeOffset now)
+    /// <summary>Writes the context onto the profile and adds its version: one more row, in the caller's transaction.</summary>
+    public static void Apply(OnboardingDbContext db, JobLease lease, UserProfile profile, GeneratedContext context, DateTimeOffset now)
     {
+        db.ContextVersions.Add(new ContextVersion
+        {
+            UserId = profile.UserId,
+            OrgId = profile.OrgId,
+            RunId = lease.Id,
+            Kind = lease.Kind,
+            GeneratedAt = now,
+            CompanyContext = context.Company,
+            MarketContext = context.Market,
+            Icp = context.Icp,
+        });
         profile.CompanyContext = context.Company;
         profile.MarketContext = context.Market;
         profile.Icp = context.Icp;

@@ -35,7 +35,7 @@ public sealed class RegenerateJobHandler(SitePipeline pipeline, TimeProvider tim
             var email = await db.Users.Where(u => u.Id == job.Lease.UserId).Select(u => u.Email).SingleAsync(ct);
             var profile = await ProfileWriter.LoadAsync(db, job.Lease, email, now, ct);
             profile.Website = site.Home.ToString();
-            ProfileWriter.Apply(profile, context, now);
+            ProfileWriter.Apply(db, job.Lease, profile, context, now);
         }, cancellationToken);
     }
 }

@@ -37,7 +37,7 @@ public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time, I
             profile.FirstName ??= session.FirstName;
             profile.LastName ??= session.LastName;
             profile.Website = site.Home.ToString();
-            ProfileWriter.Apply(profile, context, now);
+            ProfileWriter.Apply(db, job.Lease, profile, context, now);
             session.Status = ScrapeStatus.Completed;
             session.CompanyName = context.Company.Name;
             session.PagesFound = pages.PagesFound;

@@ -39,7 +39,7 @@ public sealed class DashboardTests(ComposedSystem system)
         await page.FillAsync("#website", site.BaseUrl.ToString());
         await page.ClickAsync(".start-form button");
         await Expect(page.Locator(".session")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 60_000 });
-        await Expect(page.Locator(".session h2")).ToHaveTextAsync(FixtureSite.CompanyName);
+        await Expect(page.Locator(".session .company")).ToHaveTextAsync(FixtureSite.CompanyName);
         await Expect(page.Locator(".session .pages")).ToHaveTextAsync("10 fetched of 16 found");
         await Expect(page.Locator(".stepper .step.done")).ToHaveCountAsync(5);
         await Expect(page.Locator(".session .trace-id")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9a-f]{32}$"));

@@ -23,8 +23,27 @@ public sealed class FixtureSite : IAsyncDisposable
 
     private FixtureSite(WebApplication app) => _app = app;
 
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _holds = new(StringComparer.Ordinal);
+
     /// <summary>Paths requested, in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
+
+    /// <summary>
+    /// Makes requests for <paramref name="path"/> wait until <see cref="Release"/>, so a crawl stays in the step that
+    /// fetches it for as long as a test needs to look.
+    /// </summary>
+    public void Hold(string path) => _holds[path] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Changes every page as it is served, as a site's owners would edit it between two crawls.</summary>
+    public Func<string, string>? Rewrite { get; set; }
+
+    public void Release(string path)
+    {
+        if (_holds.TryRemove(path, out var hold))
+        {
+            hold.TrySetResult();
+        }
+    }
 
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -50,6 +69,11 @@ public sealed class FixtureSite : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             site.Requests.Enqueue(context.Request.Path + context.Request.QueryString);
+            if (site._holds.TryGetValue(context.Request.Path, out var hold))
+            {
+                await hold.Task.WaitAsync(context.RequestAborted);
+            }
+
             await next(context);
         });
         app.MapGet("/robots.txt", () => Results.Text(
@@ -71,11 +95,11 @@ public sealed class FixtureSite : IAsyncDisposable
                 return Results.Empty;
             }
 
-            return homeStatus == 200 ? Html(Pages["/"], "/") : Results.StatusCode(homeStatus);
+            return homeStatus == 200 ? site.Html(Pages["/"], "/") : Results.StatusCode(homeStatus);
         });
         app.MapGet("/{**path}", (string path) =>
-            Pages.TryGetValue("/" + path, out var page) ? Html(page, "/" + path)
-            : "/" + path == "/internal/pricing-calculator" || "/" + path == "/partners" ? Html(new("Secret", "", "Secret", "<p>Should never be crawled.</p>"), "/" + path)
+            Pages.TryGetValue("/" + path, out var page) ? site.Html(page, "/" + path)
+            : "/" + path == "/internal/pricing-calculator" || "/" + path == "/partners" ? site.Html(new("Secret", "", "Secret", "<p>Should never be crawled.</p>"), "/" + path)
             : Results.NotFound());
         MapTraps(app);
         await app.StartAsync();
@@ -85,6 +109,11 @@ public sealed class FixtureSite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var path in _holds.Keys)
+        {
+            Release(path);
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
@@ -148,7 +177,7 @@ public sealed class FixtureSite : IAsyncDisposable
         ["/internal/press-kit"] = new("Press kit | Ledgerline", "Logos.", "Press kit", "<p>Logos and screenshots.</p>"),
     };
 
-    private static IResult Html(Page page, string path)
+    private IResult Html(Page page, string path)
     {
         var nav = string.Join("", Navigation.Select(href => $"""<li><a href="{href}">{Label(href)}</a></li>"""));
         var html = $$"""
@@ -174,7 +203,7 @@ public sealed class FixtureSite : IAsyncDisposable
             </body>
             </html>
             """;
-        return Results.Content(html, "text/html; charset=utf-8");
+        return Results.Content(Rewrite?.Invoke(html) ?? html, "text/html; charset=utf-8");
     }
 
     private static string Label(string href) => href == "/" ? "Home" : href.Split('/')[^1].Replace('-', ' ');

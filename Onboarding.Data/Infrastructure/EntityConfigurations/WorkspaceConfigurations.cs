@@ -51,6 +51,26 @@ internal sealed class UserProfileConfiguration : IEntityTypeConfiguration<UserPr
     }
 }
 
+internal sealed class ContextVersionConfiguration : IEntityTypeConfiguration<ContextVersion>
+{
+    public void Configure(EntityTypeBuilder<ContextVersion> builder)
+    {
+        builder.ToTable("context_versions");
+        builder.HasKey(v => v.Id);
+        builder.Property(v => v.RunId).HasMaxLength(40);
+        builder.Property(v => v.Kind).HasMaxLength(20);
+        builder.Property(v => v.CompanyContext).AsJson();
+        builder.Property(v => v.MarketContext).AsJson();
+        builder.Property(v => v.Icp).AsJson();
+        // "The user's versions, newest first."
+        builder.HasIndex(v => new { v.UserId, v.GeneratedAt });
+        // A run writes its generation once, however often its completion is retried.
+        builder.HasIndex(v => v.RunId).IsUnique();
+        builder.HasOne<OrgUser>().WithMany().HasForeignKey(v => v.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Org>().WithMany().HasForeignKey(v => v.OrgId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal static class JsonColumns
 {
     // The wire's casing (camelCase), so what is stored reads like what GET /api/context returns.

@@ -17,7 +17,7 @@ namespace Onboarding.Data.Infrastructure.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.12")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -258,6 +258,72 @@ namespace Onboarding.Data.Infrastructure.Migrations
                         .HasFilter("confirmed_at IS NULL AND superseded_at IS NULL");
 
                     b.ToTable("claims", (string)null);
+                });
+
+            modelBuilder.Entity("Onboarding.Data.Model.ContextVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("CompanyContext")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("company_context");
+
+                    b.Property<DateTimeOffset>("GeneratedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("generated_at");
+
+                    b.Property<string>("Icp")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("icp");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("MarketContext")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("market_context");
+
+                    b.Property<string>("OrgId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("org_id");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_context_versions");
+
+                    b.HasIndex("OrgId")
+                        .HasDatabaseName("ix_context_versions_org_id");
+
+                    b.HasIndex("RunId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_context_versions_run_id");
+
+                    b.HasIndex("UserId", "GeneratedAt")
+                        .HasDatabaseName("ix_context_versions_user_id_generated_at");
+
+                    b.ToTable("context_versions", (string)null);
                 });
 
             modelBuilder.Entity("Onboarding.Data.Model.EntrepreneurBrief", b =>
@@ -1169,6 +1235,23 @@ namespace Onboarding.Data.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_claims_agent_sessions_session_id");
+                });
+
+            modelBuilder.Entity("Onboarding.Data.Model.ContextVersion", b =>
+                {
+                    b.HasOne("Onboarding.Data.Model.Org", null)
+                        .WithMany()
+                        .HasForeignKey("OrgId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_context_versions_orgs_org_id");
+
+                    b.HasOne("Onboarding.Data.Model.OrgUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_context_versions_users_user_id");
                 });
 
             modelBuilder.Entity("Onboarding.Data.Model.EntrepreneurBrief", b =>

@@ -53,6 +53,9 @@ public sealed class ComposedSystem : IAsyncLifetime
                     ["Email__Resend__BaseUrl"] = Mailbox.BaseUrl.ToString(),
                     // The fixture websites the scrape tests crawl live on loopback.
                     ["Crawler__AllowPrivateNetworks"] = "true",
+                    // Every claim of the suite comes from loopback, more than the 10 in 10 minutes one address may make;
+                    // the limit itself is proven by the integration tests.
+                    ["RateLimits__ClaimPerIp__Limit"] = "1000",
                 },
             },
             cancel);

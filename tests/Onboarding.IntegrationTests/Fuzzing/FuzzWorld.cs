@@ -41,6 +41,8 @@ public sealed partial class FuzzWorld(HttpClient http, int number)
         ["GET /api/onboarding/status"] = new(Query: "sessionId={scrape}"),
         ["GET /api/onboarding/status/stream"] = new(Query: "sessionId={scrape}"),
         ["GET /api/context"] = new(),
+        ["GET /api/context/versions"] = new(Query: "limit=10"),
+        ["GET /api/workspace/agent-session"] = new(),
         ["PUT /api/context"] = new(Body: """
             {"companyContext":{"name":"Acme","website":"https://acme.example","tagline":"Widgets","description":"Acme sells widgets.",
               "products":[{"name":"Widget","description":"A widget."}],"pricing":["Pro $29/month"],"customers":["Globex"],

@@ -218,6 +218,28 @@ public sealed class ClaimPageTests : FluentContext
     }
 
     [Fact]
+    public void TheRevealedKeyOpensTheDashboardByAFormPostAndNeverByAnAddress()
+    {
+        var cut = RenderPage();
+        WaitForTitle(cut, "Create your organisation");
+
+        ConfirmButton(cut).Click();
+
+        WaitForTitle(cut, "Organisation acme is ready");
+        var form = cut.Find("form#open-dashboard");
+        Assert.Equal("post", form.GetAttribute("method"));
+        Assert.Equal("/dashboard/sign-in", form.GetAttribute("action"));
+        Assert.Equal("Open the dashboard", form.QuerySelector("button[type=submit]")!.TextContent);
+        // The token's value comes from the request's antiforgery state, which only a real server has (the end-to-end test).
+        Assert.Single(cut.FindComponents<Microsoft.AspNetCore.Components.Forms.AntiforgeryToken>());
+        // The form posts the revealed field itself: the key is in the page once, and in no link.
+        var field = cut.Find("input.key-field");
+        Assert.Equal(("apiKey", "open-dashboard"), (field.GetAttribute("name"), field.GetAttribute("form")));
+        Assert.Single(cut.FindAll("input"), i => i.GetAttribute("value") == FakeClaimApi.ApiKey);
+        Assert.DoesNotContain(cut.FindAll("a[href]"), a => a.GetAttribute("href")!.Contains(FakeClaimApi.ApiKey, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ACopyTheBrowserRefusesSaysToCopyByHand()
     {
         _keyReveal.Setup<bool>("copyFrom", _ => true).SetResult(false);
