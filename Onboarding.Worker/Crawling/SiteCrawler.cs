@@ -165,7 +165,7 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
             return [];
         }
 
-        using var span = RunTelemetry.Source.StartActivity("fetch /sitemap.xml")?.SetTag(Jobs.RunTimeline.DetailTag, url.ToString());
+        using var span = RunTelemetry.Source.StartActivity("read sitemap")?.SetTag(Jobs.RunTimeline.DetailTag, url.ToString());
         try
         {
             var (_, status, _, body) = await GetAsync(url, "The sitemap", sameSiteAs: url, cancellationToken);
