@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Onboarding.Data.Infrastructure;
+using Onboarding.Data.Security;
 
 namespace Onboarding.Data;
 
@@ -10,6 +12,27 @@ public static class Extensions
 {
     /// <summary>The Aspire resource name of the database; its connection string is <c>ConnectionStrings:onboardingdb</c>.</summary>
     public const string ConnectionName = "onboardingdb";
+
+    /// <summary>The signing key (base64) every Api and Worker instance shares, and the keys being rotated out.</summary>
+    public const string SigningKeyName = "Tokens:SigningKey";
+    public const string PreviousSigningKeysName = "Tokens:PreviousSigningKeys";
+
+    /// <summary>
+    /// The <see cref="LinkSealer"/> of the email outbox, from the shared signing key: the Api seals claim links with it and
+    /// the Worker opens them; links sealed under a key being rotated out still open.
+    /// </summary>
+    public static IHostApplicationBuilder AddLinkSealer(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(services =>
+        {
+            var configuration = services.GetRequiredService<IConfiguration>();
+            var key = configuration[SigningKeyName];
+            return string.IsNullOrWhiteSpace(key)
+                ? throw new InvalidOperationException($"{SigningKeyName} is not set: the Api seals claim links under it and the Worker opens them.")
+                : LinkSealer.FromBase64Key(key, configuration.GetSection(PreviousSigningKeysName).Get<string[]>() ?? []);
+        });
+        return builder;
+    }
 
     /// <summary>
     /// Registers one pooled <see cref="NpgsqlDataSource"/> through Aspire's Npgsql integration (health check, traces and

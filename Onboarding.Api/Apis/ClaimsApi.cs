@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Onboarding.Api.Claims;
@@ -8,7 +7,7 @@ using Onboarding.Data.Model;
 
 namespace Onboarding.Api.Apis;
 
-/// <summary>Seed 004's way from a session to an org: domain lookup, claim request, link preview and confirmation.</summary>
+/// <summary>The session contract's way from a session to an org: domain lookup, claim request, link preview and confirmation.</summary>
 public static class ClaimsApi
 {
     private const int MaxClaimRequestBytes = 4 * 1024;
@@ -42,6 +41,7 @@ public static class ClaimsApi
             .WithDescription("Never changes anything, so mail scanners that prefetch the link cannot use it up. Answers expired or confirmed links with flags rather than errors; a wrong or superseded token is 401 token_invalid.")
             .Produces<ClaimPreview>()
             .ProducesError(StatusCodes.Status401Unauthorized, StatusCodes.Status410Gone, StatusCodes.Status503ServiceUnavailable)
+            .RequiresClaimLink()
             .RateLimitedPerIp("claim-link", o => o.ClaimLinkPerIp, WhenRedisIsDown.FailClosed);
 
         api.MapPost("/claim/{claimId}", ConfirmClaim)
@@ -50,6 +50,7 @@ public static class ClaimsApi
             .WithDescription("In one transaction: creates the org, binds the email's domain, issues an API key (only its SHA-256 is kept), marks the session claimed and appends onboarding.claimed. Concurrent confirmations of one link: exactly one succeeds, the others get 409 already_confirmed.")
             .Produces<ClaimConfirmation>()
             .ProducesError(StatusCodes.Status401Unauthorized, StatusCodes.Status409Conflict, StatusCodes.Status410Gone, StatusCodes.Status503ServiceUnavailable)
+            .RequiresClaimLink()
             .RateLimitedPerIp("claim-link", o => o.ClaimLinkPerIp, WhenRedisIsDown.FailClosed);
 
         return app;
@@ -70,21 +71,10 @@ public static class ClaimsApi
             return Errors.SessionNotFound();
         }
 
-        var (document, _, error) = await JsonBody.ReadAsync(request, MaxClaimRequestBytes, allowEmpty: false, cancellationToken);
-        using var _ = document;
+        var (body, _, error) = await JsonBody.ReadAsync<ClaimRequest>(request, MaxClaimRequestBytes, allowEmpty: false, options: null, cancellationToken);
         if (error is not null)
         {
             return error;
-        }
-
-        ClaimRequest? body;
-        try
-        {
-            body = document!.Deserialize<ClaimRequest>();
-        }
-        catch (JsonException e)
-        {
-            return Errors.InvalidRequest($"The request body does not match the schema at {e.Path}: email and org_slug are strings.");
         }
 
         if (!ClaimRules.IsValidEmail(body?.Email))

@@ -218,28 +218,8 @@ public static class InterviewApi
     private static async Task<(T? Body, byte[] Bytes, JsonHttpResult<InterviewError>? Error)> ReadAsync<T>(HttpRequest request, bool allowEmpty, CancellationToken cancellationToken)
         where T : class
     {
-        var (document, bytes, error) = await JsonBody.ReadAsync(request, MaxBodyBytes, allowEmpty, cancellationToken);
-        using var _ = document;
-        if (error is not null)
-        {
-            return (null, bytes, InterviewErrors.Translate(error));
-        }
-
-        if (document is null)
-        {
-            return (null, bytes, null);
-        }
-
-        try
-        {
-            return document.Deserialize<T>(JsonSerializerOptions.Web) is { } body
-                ? (body, bytes, null)
-                : (null, bytes, InterviewErrors.InvalidRequest("The request body must be a JSON object.").Envelope());
-        }
-        catch (JsonException e)
-        {
-            return (null, bytes, InterviewErrors.InvalidRequest($"The request body does not match the schema at {e.Path}: a field has the wrong type.").Envelope());
-        }
+        var (body, bytes, error) = await JsonBody.ReadAsync<T>(request, MaxBodyBytes, allowEmpty, JsonSerializerOptions.Web, cancellationToken);
+        return (body, bytes, error is null ? null : InterviewErrors.Translate(error));
     }
 
     private static Workspace WorkspaceOf(ClaimsPrincipal user) =>

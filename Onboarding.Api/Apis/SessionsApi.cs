@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.ComponentModel;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Onboarding.Api.Infrastructure;
@@ -8,7 +8,7 @@ using Onboarding.Data.Model;
 
 namespace Onboarding.Api.Apis;
 
-/// <summary>The public agent-session surface of seed 004: open, append, read.</summary>
+/// <summary>The public agent-session surface (docs/api/sessions.md): open, append, read.</summary>
 public static class SessionsApi
 {
     private const int MaxCreateRequestBytes = 16 * 1024;
@@ -29,10 +29,10 @@ public static class SessionsApi
         api.MapPost("/{sessionId}/events", AppendEvents)
             .WithName("AppendEvents")
             .WithSummary("Append events to a session")
-            .WithDescription("Appends a batch of onboarding.* events. The batch is atomic: one invalid event refuses all, naming its index. Canonical types must carry their required payload fields; onboarding.session_opened and onboarding.claimed are emitted by the server only. A payload over 64 KB of UTF-8 JSON is refused with 413 event_too_large. 202 means the events are committed. Requires Authorization: Bearer <write_token>.")
+            .WithDescription("Appends a batch of onboarding.* events. The batch is atomic: one invalid event refuses all, naming its index. Canonical types must carry their required payload fields; onboarding.session_opened and onboarding.claimed are emitted by the server only. A payload over 64 KB of UTF-8 JSON is refused with 413 event_too_large; a batch that would take the session past its maximum number of events (20,000 by default) with 409 session_full. 202 means the events are committed. Requires Authorization: Bearer <write_token>.")
             .Accepts<AppendEventsRequest>("application/json")
             .Produces<AppendEventsResponse>(StatusCodes.Status202Accepted)
-            .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status410Gone,
+            .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status410Gone,
                 StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity)
             .WithExamples(SessionExamples.AppendRequest, SessionExamples.AppendResponse)
             .RequiresWriteToken()
@@ -41,10 +41,14 @@ public static class SessionsApi
         api.MapGet("/{sessionId}", ReadSession)
             .WithName("ReadSession")
             .WithSummary("Read a session and its event chain")
-            .WithDescription("The viewer's read. Requires the token from view_url (or a rotated one) as t. Returns the session and its events in order; with after=<seq>, only newer ones. Each response carries a fresh view_token for the next read. Tampered, expired, revoked and other-session tokens all get 401 token_invalid.")
+            .WithDescription("The viewer's read. Requires the token from view_url (or a rotated one) as t. Returns the session and a page of its events, oldest first: "
+                + "without after or before, from the first event; with after=<seq>, the ones after it; with before=<seq>, the newest ones before it "
+                + "(before=9223372036854775807 reads the newest events). limit caps the page (default and maximum 1000); has_more says whether more lie in the direction read. "
+                + "Each response carries a fresh view_token for the next read. Tampered, expired, revoked and other-session tokens all get 401 token_invalid.")
             .Produces<SessionView>()
             .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status410Gone)
-            .WithExamples(null, SessionExamples.ReadResponse);
+            .WithExamples(null, SessionExamples.ReadResponse)
+            .RequiresViewToken();
 
         api.MapPost("/{sessionId}/view-tokens/revoke", RevokeViewTokens)
             .WithName("RevokeViewTokens")
@@ -60,8 +64,7 @@ public static class SessionsApi
     public static async Task<Results<Ok<CreateSessionResponse>, JsonHttpResult<ApiError>>> CreateSession(
         HttpRequest request, [AsParameters] SessionServices services, CancellationToken cancellationToken)
     {
-        var (document, bytes, error) = await JsonBody.ReadAsync(request, MaxCreateRequestBytes, allowEmpty: true, cancellationToken);
-        using var _ = document;
+        var (read, bytes, error) = await JsonBody.ReadAsync<CreateSessionRequest>(request, MaxCreateRequestBytes, allowEmpty: true, options: null, cancellationToken);
         if (error is not null)
         {
             return error;
@@ -73,16 +76,7 @@ public static class SessionsApi
             return keyError;
         }
 
-        CreateSessionRequest body;
-        try
-        {
-            body = document?.Deserialize<CreateSessionRequest>() ?? new CreateSessionRequest(null, null);
-        }
-        catch (JsonException e)
-        {
-            return Errors.InvalidRequest($"The request body does not match the schema at {e.Path}: user_agent and project_hint are optional strings.");
-        }
-
+        var body = read ?? new CreateSessionRequest(null, null);
         if (body.UserAgent?.Length > 200 || body.ProjectHint?.Length > 500)
         {
             return Errors.InvalidRequest("user_agent is limited to 200 characters and project_hint to 500.");
@@ -125,8 +119,12 @@ public static class SessionsApi
     }
 
     public static async Task<Results<Ok<SessionView>, JsonHttpResult<ApiError>>> ReadSession(
-        string sessionId, [FromQuery(Name = "t")] string? token, [FromQuery] string? after, HttpResponse response,
-        [AsParameters] SessionServices services, CancellationToken cancellationToken)
+        string sessionId,
+        [FromQuery(Name = "t"), Description("The view token from view_url, or the one the last read returned.")] string? token,
+        [FromQuery, Description("Read the events after this seq (a non-negative integer).")] string? after,
+        [FromQuery, Description("Read the newest events before this seq (a positive integer); not with after.")] string? before,
+        [FromQuery, Description("Most events in the page, from 1 to 1000 (the default).")] string? limit,
+        HttpResponse response, [AsParameters] SessionServices services, CancellationToken cancellationToken)
     {
         // The token is a capability: keep it out of caches and referrers.
         response.KeepOutOfCachesAndReferrers();
@@ -135,14 +133,48 @@ public static class SessionsApi
             return Errors.SessionNotFound();
         }
 
+        var (window, error) = ReadWindow(after, before, limit, services.Options.Value.MaxEventsPerRead);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var outcome = await services.Sessions.ReadAsync(sessionId, token, window, cancellationToken);
+        return outcome.Error is { } refused ? refused : TypedResults.Ok(outcome.Value);
+    }
+
+    /// <summary>The read's query parameters, checked: after and before exclude each other, limit defaults to its maximum.</summary>
+    private static (EventWindow Window, JsonHttpResult<ApiError>? Error) ReadWindow(string? after, string? before, string? limit, int maxLimit)
+    {
         long afterSeq = 0;
         if (after is not null && (!long.TryParse(after, out afterSeq) || afterSeq < 0))
         {
-            return Errors.InvalidRequest("after must be a non-negative integer sequence number.");
+            return (default, Errors.InvalidRequest("after must be a non-negative integer sequence number."));
         }
 
-        var outcome = await services.Sessions.ReadAsync(sessionId, token, afterSeq, cancellationToken);
-        return outcome.Error is { } error ? error : TypedResults.Ok(outcome.Value);
+        long? beforeSeq = null;
+        if (before is not null)
+        {
+            if (after is not null)
+            {
+                return (default, Errors.InvalidRequest("after and before cannot be combined: read forwards with after, or backwards with before."));
+            }
+
+            if (!long.TryParse(before, out var parsed) || parsed < 1)
+            {
+                return (default, Errors.InvalidRequest("before must be a positive integer sequence number; one above last_seq (or any larger number) reads the newest events."));
+            }
+
+            beforeSeq = parsed;
+        }
+
+        var count = maxLimit;
+        if (limit is not null && (!int.TryParse(limit, out count) || count < 1 || count > maxLimit))
+        {
+            return (default, Errors.InvalidRequest($"limit must be an integer from 1 to {maxLimit}."));
+        }
+
+        return (new EventWindow(afterSeq, beforeSeq, count), null);
     }
 
     public static async Task<Results<Ok<RevokeViewResponse>, JsonHttpResult<ApiError>>> RevokeViewTokens(

@@ -1,27 +1,18 @@
-using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Mvc;
 using Onboarding.Api.Authentication;
 using Onboarding.Api.Infrastructure;
 using Onboarding.Api.Infrastructure.OpenApi;
 using Onboarding.Api.Workspaces;
-using Onboarding.Data.Jobs;
 using Onboarding.Data.Model;
-using StackExchange.Redis;
 
 namespace Onboarding.Api.Apis;
 
-/// <summary>The workspace surface of seeds 000, 001 and 003: start the scrape, follow it, read and regenerate the context.</summary>
+/// <summary>The workspace surface (docs/api/workspace.md): start the scrape, follow it, read and regenerate the context.</summary>
 public static class WorkspaceApi
 {
     private const int MaxBodyBytes = 64 * 1024;
-
-    /// <summary>How often the status stream re-reads without a notification, and how long one stream lasts.</summary>
-    private static readonly TimeSpan StreamPoll = TimeSpan.FromSeconds(2);
-
-    private static readonly TimeSpan StreamLifetime = TimeSpan.FromMinutes(10);
 
     public static IEndpointRouteBuilder MapWorkspaceApi(this IEndpointRouteBuilder app)
     {
@@ -129,7 +120,7 @@ public static class WorkspaceApi
     }
 
     public static async Task<Results<ServerSentEventsResult<ScrapeSessionView>, JsonHttpResult<ApiError>>> StatusStream(
-        [FromQuery] string? sessionId, ClaimsPrincipal user, ScrapeService scrapes, IConnectionMultiplexer redis, CancellationToken cancellationToken)
+        [FromQuery] string? sessionId, ClaimsPrincipal user, ScrapeService scrapes, StatusFollower follower, CancellationToken cancellationToken)
     {
         if (!TryParseSessionId(sessionId, out var id))
         {
@@ -143,7 +134,7 @@ public static class WorkspaceApi
             return SessionNotFound();
         }
 
-        return TypedResults.ServerSentEvents(Follow(first, workspace, scrapes, redis, cancellationToken), eventType: "status");
+        return TypedResults.ServerSentEvents(follower.FollowAsync(first, workspace, cancellationToken), eventType: "status");
     }
 
     public static async Task<Ok<ContextResponse>> GetContext(ClaimsPrincipal user, ContextService contexts, CancellationToken cancellationToken) =>
@@ -199,93 +190,9 @@ public static class WorkspaceApi
         return run is null ? Errors.Create(StatusCodes.Status404NotFound, "run_not_found", "No run of this workspace has this id.") : TypedResults.Ok(run);
     }
 
-    /// <summary>Yields the session each time it changes: woken by the Worker's Redis notification, re-read every few seconds regardless.</summary>
-    private static async IAsyncEnumerable<ScrapeSessionView> Follow(
-        ScrapeSessionView first, Workspace workspace, ScrapeService scrapes, IConnectionMultiplexer redis,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        var channel = RedisChannel.Literal(JobQueue.ProgressChannel(first.RunId));
-        var subscriber = redis.GetSubscriber();
-        void Notified(RedisChannel _, RedisValue __) => wake.Writer.TryWrite(true);
-        // Without Redis, polling alone still delivers every change, a little later.
-        var subscribed = false;
-        if (redis.IsConnected)
-        {
-            try
-            {
-                await subscriber.SubscribeAsync(channel, Notified);
-                subscribed = true;
-            }
-            catch (RedisException)
-            {
-            }
-        }
-
-        try
-        {
-            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            lifetime.CancelAfter(StreamLifetime);
-            var last = first;
-            yield return first;
-            while (!ScrapeStatus.IsFinal(last.Status) && !lifetime.IsCancellationRequested)
-            {
-                using (var poll = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Token))
-                {
-                    poll.CancelAfter(StreamPoll);
-                    try
-                    {
-                        await wake.Reader.WaitToReadAsync(poll.Token);
-                        wake.Reader.TryRead(out _);
-                    }
-                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        // Time to re-read anyway.
-                    }
-                }
-
-                var current = await scrapes.StatusAsync(workspace, first.Id, cancellationToken);
-                if (current is not null && current != last)
-                {
-                    last = current;
-                    yield return current;
-                }
-            }
-        }
-        finally
-        {
-            if (subscribed && redis.IsConnected)
-            {
-                await subscriber.UnsubscribeAsync(channel, Notified, CommandFlags.FireAndForget);
-            }
-        }
-    }
-
-    private static async Task<(T? Body, byte[] Bytes, JsonHttpResult<ApiError>? Error)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
-        where T : class
-    {
-        var (document, bytes, error) = await JsonBody.ReadAsync(request, MaxBodyBytes, allowEmpty: false, cancellationToken);
-        using var _ = document;
-        if (error is not null)
-        {
-            return (null, bytes, error);
-        }
-
-        try
-        {
-            return document!.Deserialize<T>(JsonSerializerOptions.Web) is { } body
-                ? (body, bytes, null)
-                : (null, bytes, Errors.InvalidRequest("The request body must be a JSON object."));
-        }
-        catch (JsonException e)
-        {
-            return (null, bytes, Errors.InvalidRequest($"The request body does not match the schema at {e.Path}: {Reason(e)}"));
-        }
-    }
-
-    // The serializer's own message names .NET types; say what was wrong in the request's terms.
-    private static string Reason(JsonException e) =>
-        e.Message.Contains("missing required properties", StringComparison.Ordinal) ? "a required field is missing." : "a field has the wrong type.";
+    private static Task<(T? Body, byte[] Bytes, JsonHttpResult<ApiError>? Error)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class =>
+        JsonBody.ReadAsync<T>(request, MaxBodyBytes, allowEmpty: false, JsonSerializerOptions.Web, cancellationToken);
 
     private static bool TryParseSessionId(string? value, out Guid? id)
     {

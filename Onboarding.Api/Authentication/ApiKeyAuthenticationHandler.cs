@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Onboarding.Api.Claims;
 using Onboarding.Api.Infrastructure;
-using Onboarding.Api.Interviews;
 using Onboarding.Data.Infrastructure;
 
 namespace Onboarding.Api.Authentication;

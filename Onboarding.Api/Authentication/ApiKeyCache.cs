@@ -17,7 +17,6 @@ public sealed class ApiKeyCache(IConnectionMultiplexer redis, TimeProvider time,
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
-    private static readonly RedisChannel Revocations = RedisChannel.Literal("onboarding:api-keys:revoked");
 
     // Owners are small; past this many the cache starts over rather than track which keys went quiet.
     private const int MaxEntries = 10_000;
@@ -31,7 +30,7 @@ public sealed class ApiKeyCache(IConnectionMultiplexer redis, TimeProvider time,
     private readonly ISubscriber _subscriber = redis.GetSubscriber();
 
     // Trusted only while evictions can arrive.
-    private bool Listening => _subscribed && _subscriber.IsConnected(Revocations);
+    private bool Listening => _subscribed && _subscriber.IsConnected(RedisChannels.ApiKeyRevocations);
 
     /// <summary>The owner of the key with this hash, remembered or looked up.</summary>
     public async Task<ApiKeyOwner?> GetAsync(byte[] hash, Func<Task<ApiKeyOwner?>> lookup)
@@ -63,7 +62,7 @@ public sealed class ApiKeyCache(IConnectionMultiplexer redis, TimeProvider time,
         Evict(keyId);
         try
         {
-            await _subscriber.PublishAsync(Revocations, keyId);
+            await _subscriber.PublishAsync(RedisChannels.ApiKeyRevocations, keyId);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -95,7 +94,7 @@ public sealed class ApiKeyCache(IConnectionMultiplexer redis, TimeProvider time,
         try
         {
             // Once subscribed, the client re-establishes the subscription by itself after a lost connection.
-            await _subscriber.SubscribeAsync(Revocations, (_, keyId) => Evict(keyId.ToString()));
+            await _subscriber.SubscribeAsync(RedisChannels.ApiKeyRevocations, (_, keyId) => Evict(keyId.ToString()));
             _subscribed = true;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)

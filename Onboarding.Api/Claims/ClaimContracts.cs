@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Onboarding.Api.Claims;
 
-// Seed 004's claim wire format: snake_case, epoch milliseconds.
+// The session contract's claim wire format: snake_case, epoch milliseconds.
 
 public sealed record LookupResponse(
     [property: JsonPropertyName("claimed"), Description("Whether an organisation already uses this email domain.")] bool Claimed,

@@ -10,7 +10,7 @@ public enum DeliveryOutcome
     /// <summary>The provider accepted it.</summary>
     Sent,
 
-    /// <summary>The provider refused it; the answer falls back to showing the link (seed 004's <c>send_failed</c>).</summary>
+    /// <summary>The provider refused it; the answer falls back to showing the link (the session contract's <c>send_failed</c>).</summary>
     Refused,
 
     /// <summary>Not settled yet; the Worker keeps trying.</summary>
@@ -25,7 +25,7 @@ public sealed class ClaimDelivery(OnboardingDbContext db, IConfiguration configu
 {
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Resend (<c>RESEND_API_KEY</c>, seed 004's name) or SMTP (<c>Email:Smtp:Host</c>) is configured.</summary>
+    /// <summary>Resend (<c>RESEND_API_KEY</c>, the session contract's name) or SMTP (<c>Email:Smtp:Host</c>) is configured.</summary>
     public bool IsConfigured =>
         !string.IsNullOrWhiteSpace(configuration["RESEND_API_KEY"]) || !string.IsNullOrWhiteSpace(configuration["Email:Smtp:Host"]);
 

@@ -5,12 +5,12 @@ public sealed class ClaimOptions
 {
     public const string SectionName = "Onboarding:Claims";
 
-    /// <summary>How long a magic link works (seed 004's example: 30 minutes).</summary>
+    /// <summary>How long a magic link works (the session contract's example: 30 minutes).</summary>
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>
     /// How long a claim request waits for the Worker to hand the email to the provider, so a refusal can be
-    /// answered with the seed's <c>send_failed</c> fallback; after that the answer is <c>email</c> and the
+    /// answered with the contract's <c>send_failed</c> fallback; after that the answer is <c>email</c> and the
     /// Worker keeps retrying.
     /// </summary>
     public TimeSpan DeliveryWait { get; set; } = TimeSpan.FromSeconds(3);

@@ -29,7 +29,7 @@ public static partial class ClaimRules
 
     private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true };
 
-    /// <summary>The email pattern of seed 000, at most 254 characters.</summary>
+    /// <summary>The email pattern of the workspace contract, at most 254 characters.</summary>
     public static bool IsValidEmail(string? email) => email is { Length: <= 254 } && EmailPattern().IsMatch(email);
 
     /// <summary>Lowercase letters, digits and single hyphens, 3–40 characters, starting and ending with a letter or digit.</summary>

@@ -12,7 +12,7 @@ using Onboarding.Data.Security;
 namespace Onboarding.Api.Claims;
 
 /// <summary>
-/// Turns a session into an org (seed 004): lookup, the claim request that mails a magic link, the
+/// Turns a session into an org (docs/api/sessions.md): lookup, the claim request that mails a magic link, the
 /// preview that never changes anything, and the confirmation that creates the org and its first API key
 /// in one transaction. Writers lock the session row first and the claim row second, so a new request
 /// and a confirmation of the same session cannot deadlock.

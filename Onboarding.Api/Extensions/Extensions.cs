@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 using Onboarding.Api.Authentication;
 using Onboarding.Api.Claims;
 using Onboarding.Api.Infrastructure;
@@ -7,7 +6,6 @@ using Onboarding.Api.Infrastructure.OpenApi;
 using Onboarding.Api.Sessions;
 using Onboarding.Api.Workspaces;
 using Onboarding.Data;
-using Onboarding.Data.Security;
 
 namespace Onboarding.Api.Extensions;
 
@@ -32,6 +30,8 @@ public static class Extensions
         // Bad route or query values surface as exceptions so ErrorHandling answers them in the envelope.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi(options => options.AddOnboardingDocument());
+        builder.Services.AddSingleton(ErrorShape.Envelope);
+        builder.Services.AddSingleton(new ErrorShape(typeof(RegenerateRefusal), "code", ["rate_limited"]));
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ViewTokens>();
@@ -43,14 +43,11 @@ public static class Extensions
         builder.Services.AddOptions<ClaimOptions>().BindConfiguration(ClaimOptions.SectionName);
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName);
         builder.Services.AddSingleton<RateLimiter>();
-        builder.Services.AddSingleton(services =>
-        {
-            var keys = services.GetRequiredService<IOptions<TokenSigningOptions>>().Value;
-            return LinkSealer.FromBase64Key(keys.SigningKey, keys.PreviousSigningKeys);
-        });
+        builder.AddLinkSealer();
         builder.Services.AddScoped<ClaimDelivery>();
         builder.Services.AddScoped<ClaimService>();
         builder.Services.AddScoped<ScrapeService>();
+        builder.Services.AddScoped<StatusFollower>();
         builder.Services.AddScoped<ContextService>();
         builder.AddInterviews();
 

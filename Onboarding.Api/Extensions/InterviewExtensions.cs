@@ -3,6 +3,7 @@ using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using OpenAI;
+using Onboarding.Api.Infrastructure;
 using Onboarding.Api.Interviews;
 
 namespace Onboarding.Api.Extensions;
@@ -29,6 +30,11 @@ public static class InterviewExtensions
         builder.Services.AddScoped<InterviewChat>();
         builder.Services.AddScoped<InterviewCompletion>();
         builder.Services.AddSingleton<InterviewReplies>();
+        builder.Services.AddSingleton<IErrorSurface, InterviewErrorSurface>();
+        foreach (var shape in InterviewErrors.Shapes)
+        {
+            builder.Services.AddSingleton(shape);
+        }
 
         var configured = builder.Configuration.GetSection(InterviewOptions.SectionName).Get<InterviewOptions>() ?? new InterviewOptions();
         if (!configured.UsesModel)

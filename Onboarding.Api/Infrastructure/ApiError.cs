@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace Onboarding.Api.Infrastructure;
 
 /// <summary>
-/// The public surface's error envelope (seed 004): <c>{ "error": "...", "code": "..." }</c>;
-/// <c>domain_already_claimed</c> adds the seed's <c>claim_hint</c>.
+/// The public surface's error envelope (docs/api/sessions.md): <c>{ "error": "...", "code": "..." }</c>;
+/// <c>domain_already_claimed</c> adds the contract's <c>claim_hint</c>.
 /// </summary>
 public sealed record ApiError(
     [property: JsonPropertyName("error")] string Error,
@@ -32,6 +32,10 @@ public static class Errors
     public static JsonHttpResult<ApiError> EventTooLarge(int index, int limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, "event_too_large",
             $"events[{index}].payload is larger than {limit} bytes of UTF-8 JSON. Truncate or summarise it before retrying.");
+
+    public static JsonHttpResult<ApiError> SessionFull(int limit) =>
+        Create(StatusCodes.Status409Conflict, "session_full",
+            $"The session holds its maximum of {limit} events; open a new session for more.");
 
     public static JsonHttpResult<ApiError> RequestTooLarge(long limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, "request_too_large", $"The request body is larger than {limit} bytes.");

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
 using Onboarding.Data.Infrastructure;
-using Onboarding.Api.Interviews;
 using StackExchange.Redis;
 
 namespace Onboarding.Api.Infrastructure;

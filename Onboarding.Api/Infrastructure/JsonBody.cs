@@ -101,6 +101,35 @@ public static class JsonBody
         return (document, bytes, null);
     }
 
+    /// <summary>
+    /// The body read as <typeparamref name="T"/> (null when empty and <paramref name="allowEmpty"/>), its bytes for the
+    /// idempotency hash, or the error to return, naming where the body did not fit the schema.
+    /// </summary>
+    public static async Task<(T? Body, byte[] Bytes, JsonHttpResult<ApiError>? Error)> ReadAsync<T>(
+        HttpRequest request, long maxBytes, bool allowEmpty, JsonSerializerOptions? options, CancellationToken cancellationToken)
+        where T : class
+    {
+        var (document, bytes, error) = await ReadAsync(request, maxBytes, allowEmpty, cancellationToken);
+        using var _ = document;
+        if (error is not null || document is null)
+        {
+            return (null, bytes, error);
+        }
+
+        try
+        {
+            return (document.Deserialize<T>(options), bytes, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, bytes, Errors.InvalidRequest($"The request body does not match the schema at {e.Path}: {Reason(e)}"));
+        }
+    }
+
+    // The serializer's own message names .NET types; say what was wrong in the request's terms.
+    private static string Reason(JsonException e) =>
+        e.Message.Contains("missing required properties", StringComparison.Ordinal) ? "a required field is missing." : "a field has the wrong type.";
+
     private static bool IsJson(string? contentType) =>
         contentType is null
         || (MediaTypeHeaderValue.TryParse(contentType, out var parsed)

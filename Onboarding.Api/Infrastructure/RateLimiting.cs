@@ -8,7 +8,6 @@ using Microsoft.Extensions.Options;
 using Onboarding.Api.Infrastructure.OpenApi;
 using StackExchange.Redis;
 
-using Onboarding.Api.Interviews;
 
 namespace Onboarding.Api.Infrastructure;
 
@@ -44,7 +43,7 @@ public sealed class RateLimitOptions
 
     public RateLimit AppendPerIp { get; set; } = new(1200, TimeSpan.FromMinutes(1));
 
-    /// <summary>The authenticated <c>/api</c> surface, per API key (DESIGN §3.2).</summary>
+    /// <summary>The authenticated <c>/api</c> surface, per API key.</summary>
     public RateLimit ApiPerKey { get; set; } = new(100, TimeSpan.FromMinutes(1));
 
     /// <summary>Runs that crawl a website (start-scraping, regenerate), per user: each makes outbound requests for us.</summary>
@@ -307,7 +306,7 @@ public static class RateLimitingExtensions
 
     /// <summary>
     /// Limits every endpoint of an authenticated group per API key. Without Redis the limit is kept per instance:
-    /// this surface answers 429, never 503 (DESIGN §3.2).
+    /// this surface answers 429, never 503.
     /// </summary>
     public static RouteGroupBuilder RateLimitedPerKey(this RouteGroupBuilder group)
     {

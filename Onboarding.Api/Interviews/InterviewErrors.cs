@@ -1,4 +1,5 @@
 using Onboarding.Api.Infrastructure;
+using Onboarding.Api.Infrastructure.OpenApi;
 
 namespace Onboarding.Api.Interviews;
 
@@ -29,6 +30,22 @@ public readonly record struct InterviewOutcome<T>(T? Value, InterviewFailure? Fa
 /// <summary>Every error code of the interview surface, with its status, in one place.</summary>
 public static class InterviewErrors
 {
+    /// <summary>Every code the envelope may carry: its own, and the shared ones it translates.</summary>
+    public static readonly IReadOnlyList<string> Codes =
+    [
+        "INVALID_REQUEST", "INVALID_PLAN", "UNAUTHORIZED", "SESSION_NOT_FOUND", "INVALID_SESSION", "INVALID_STATE",
+        "BRIEF_NOT_FOUND", "SESSION_LIMIT_EXCEEDED", "IDEMPOTENCY_KEY_REUSED", "REQUEST_TOO_LARGE", "RATE_LIMITED",
+        "AI_SERVICE_UNAVAILABLE", "TEMPORARILY_UNAVAILABLE", "NOT_FOUND", "METHOD_NOT_ALLOWED", "PROCESSING_ERROR",
+    ];
+
+    /// <summary>The surface's error shapes, for the OpenAPI document.</summary>
+    public static readonly IReadOnlyList<ErrorShape> Shapes =
+    [
+        new(typeof(InterviewErrorBody), "code", Codes),
+        new(typeof(VersionConflictResponse), "status", ["version_conflict"]),
+        new(typeof(StateRefusal), "status", ["cannot_revise", "invalid_state"]),
+    ];
+
     /// <summary>The paths that answer in the interview's envelope rather than the public one.</summary>
     public static bool Owns(PathString path) =>
         path.StartsWithSegments("/api/interview", StringComparison.OrdinalIgnoreCase)
@@ -62,9 +79,6 @@ public static class InterviewErrors
     /// <summary>The surface's own shape when revise or queue meet an interview in the wrong state.</summary>
     public static InterviewFailure Refused(string status, string error) => new(409, Refusal: new StateRefusal(false, status, error));
 
-    /// <summary>A shared failure as the request's surface answers it.</summary>
-    public static IResult ForSurface(this JsonHttpResult<ApiError> error, HttpContext context) => Owns(context.Request.Path) ? Translate(error) : (IResult)error;
-
     /// <summary>Answers a shared failure (body reading, authentication, rate limits, unexpected errors) in this surface's envelope.</summary>
     public static JsonHttpResult<InterviewError> Translate(JsonHttpResult<ApiError> error)
     {
@@ -86,3 +100,10 @@ public sealed record VersionConflictResponse(bool Success, string Status, int Cu
 /// <summary>The shape revise and queue answer when they meet a session in the wrong state.</summary>
 public sealed record StateRefusal(bool Success, string Status, string Error);
 
+/// <summary>Shared failures on the interview's paths answer in its envelope.</summary>
+public sealed class InterviewErrorSurface : IErrorSurface
+{
+    public bool Owns(HttpRequest request) => InterviewErrors.Owns(request.Path);
+
+    public IResult Answer(JsonHttpResult<ApiError> failure) => InterviewErrors.Translate(failure);
+}

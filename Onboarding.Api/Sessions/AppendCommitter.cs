@@ -220,12 +220,19 @@ public sealed class AppendCommitter : IAsyncDisposable
         }
 
         // What the known tip refuses may be stale (a new token, a claim): the locked way gives the authoritative answer.
+        // The events ahead of a request in this batch count towards its session's maximum.
+        var queued = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var pending in batch)
         {
-            if (tips.TryGetValue(pending.SessionId, out var tip) && Refusal(pending, tip, now) is not null)
+            if (tips.TryGetValue(pending.SessionId, out var tip))
             {
-                tips.Remove(pending.SessionId);
-                lockedWay.Add(pending.SessionId);
+                var ahead = queued.GetValueOrDefault(pending.SessionId);
+                queued[pending.SessionId] = ahead + pending.Events.Count;
+                if (Refusal(pending, tip, now, ahead) is not null)
+                {
+                    tips.Remove(pending.SessionId);
+                    lockedWay.Add(pending.SessionId);
+                }
             }
         }
 
@@ -440,14 +447,19 @@ public sealed class AppendCommitter : IAsyncDisposable
     }
 
     /// <summary>Why the session refuses this request, judged against its tip; null when it may append.</summary>
-    private JsonHttpResult<ApiError>? Refusal(PendingAppend pending, Tip tip, DateTimeOffset now)
+    private JsonHttpResult<ApiError>? Refusal(PendingAppend pending, Tip tip, DateTimeOffset now, int eventsAhead = 0)
     {
         if (_options.RequireWriteToken && !Secrets.Matches(pending.WriteToken, tip.WriteTokenHash))
         {
             return Errors.TokenInvalid();
         }
 
-        return !tip.Claimed && now >= tip.ExpiresAt ? Errors.SessionExpired() : null;
+        if (!tip.Claimed && now >= tip.ExpiresAt)
+        {
+            return Errors.SessionExpired();
+        }
+
+        return tip.LastSeq + eventsAhead + pending.Events.Count > _options.MaxEventsPerSession ? Errors.SessionFull(_options.MaxEventsPerSession) : null;
     }
 
     /// <summary>Extends the session's chain by the request's events and adds their rows.</summary>

@@ -12,7 +12,7 @@ public sealed record ValidatedEvent(string Type, long Ts, string Payload);
 public sealed record EventRejection(string Message, bool TooLarge = false, int Index = 0);
 
 /// <summary>
-/// Validates an append batch as a whole (seed 004): one bad event rejects the batch. Types must be
+/// Validates an append batch as a whole (docs/api/sessions.md): one bad event rejects the batch. Types must be
 /// <c>onboarding.*</c>; canonical types must carry their required payload fields; server-emitted types are refused.
 /// </summary>
 public static partial class EventValidator

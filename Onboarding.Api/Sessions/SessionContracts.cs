@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace Onboarding.Api.Sessions;
 
-// The public surface's wire format (seed 004): snake_case, times as epoch milliseconds.
+// The public surface's wire format (docs/api/sessions.md): snake_case, times as epoch milliseconds.
 
 public sealed record CreateSessionRequest(
     [property: JsonPropertyName("user_agent"), Description("The coding agent and its version, e.g. claude-code/0.5.0. At most 200 characters.")]
@@ -45,10 +45,13 @@ public sealed record SessionView(
     [property: JsonPropertyName("user_agent")] string? UserAgent,
     [property: JsonPropertyName("project_hint")] string? ProjectHint,
     [property: JsonPropertyName("last_seq"), Description("Sequence number of the newest event.")] long LastSeq,
-    [property: JsonPropertyName("events"), Description("Events after `after`, in order.")] IReadOnlyList<SessionEventView> Events,
-    [property: JsonPropertyName("has_more"), Description("True when more events follow; read again with after = the last seq.")] bool HasMore,
+    [property: JsonPropertyName("events"), Description("The page of events, oldest first: those after `after`, or the newest before `before`.")] IReadOnlyList<SessionEventView> Events,
+    [property: JsonPropertyName("has_more"), Description("True when more events lie in the direction read: newer ones after an `after` read (read again with after = the last seq), older ones before a `before` read (read again with before = the first seq).")] bool HasMore,
     [property: JsonPropertyName("view_token"), Description("A fresh short-lived token for the next read; the viewer shows it in the address bar.")] string ViewToken,
     [property: JsonPropertyName("view_url")] string ViewUrl);
+
+/// <summary>Which events a read returns: up to <paramref name="Limit"/> after <paramref name="After"/>, or the newest before <paramref name="Before"/>.</summary>
+public readonly record struct EventWindow(long After, long? Before, int Limit);
 
 public sealed record RevokeViewResponse(
     [property: JsonPropertyName("view_url"), Description("The new viewer link; every earlier token is revoked.")] string ViewUrl);

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Onboarding.Api.Sessions;
 
-/// <summary>The examples of seed 004, as the API reference shows them.</summary>
+/// <summary>The examples of the session contract, as the API reference shows them.</summary>
 internal static class SessionExamples
 {
     public static readonly JsonNode CreateRequest = JsonNode.Parse("""

@@ -9,9 +9,6 @@ namespace Onboarding.Api.Sessions;
 /// </summary>
 public sealed class SessionNotifier(IConnectionMultiplexer redis, IMeterFactory meters, ILogger<SessionNotifier> logger)
 {
-    /// <summary>The channel a session's notifications go to; the Web subscribes to the same name.</summary>
-    public static RedisChannel Channel(string sessionId) => RedisChannel.Literal("onboarding:sessions:" + sessionId);
-
     private readonly Counter<long> _failures = meters.Create(Microsoft.Extensions.Hosting.Extensions.TelemetrySourceName)
         .CreateCounter<long>("onboarding.session_notifications.failed", description: "Notifications not handed to Redis");
 
@@ -19,7 +16,7 @@ public sealed class SessionNotifier(IConnectionMultiplexer redis, IMeterFactory 
     {
         try
         {
-            await redis.GetSubscriber().PublishAsync(Channel(sessionId), lastSeq, CommandFlags.FireAndForget);
+            await redis.GetSubscriber().PublishAsync(RedisChannels.Session(sessionId), lastSeq, CommandFlags.FireAndForget);
         }
         catch (RedisException e)
         {

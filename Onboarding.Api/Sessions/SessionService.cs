@@ -112,6 +112,11 @@ public sealed class SessionService(
                 : Errors.IdempotencyKeyReused();
         }
 
+        if (session!.LastSeq + events.Count > _options.MaxEventsPerSession)
+        {
+            return Errors.SessionFull(_options.MaxEventsPerSession);
+        }
+
         Append(session!, events, time.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
         var response = new AppendEventsResponse(events.Count);
@@ -125,7 +130,7 @@ public sealed class SessionService(
         return response;
     }
 
-    public async Task<Outcome<SessionView>> ReadAsync(string sessionId, string? token, long after, CancellationToken cancellationToken)
+    public async Task<Outcome<SessionView>> ReadAsync(string sessionId, string? token, EventWindow window, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         // The signature is checked before any query, so a bad token learns nothing about the session.
@@ -150,16 +155,24 @@ public sealed class SessionService(
             return Errors.TokenInvalid();
         }
 
-        var page = await db.SessionEvents.AsNoTracking()
-            .Where(e => e.SessionId == sessionId && e.Seq > after)
-            .OrderBy(e => e.Seq)
-            .Take(_options.MaxEventsPerRead + 1)
+        // One range scan of the primary key (session_id, seq) either way; one row more than asked tells whether more follow.
+        var events = db.SessionEvents.AsNoTracking().Where(e => e.SessionId == sessionId);
+        events = window.Before is { } before
+            ? events.Where(e => e.Seq < before).OrderByDescending(e => e.Seq)
+            : events.Where(e => e.Seq > window.After).OrderBy(e => e.Seq);
+        var page = await events
+            .Take(window.Limit + 1)
             .Select(e => new SessionEventView(e.Seq, e.Type, e.Ts, new RawJson(e.Payload), Convert.ToHexStringLower(e.Hash)))
             .ToListAsync(cancellationToken);
-        var hasMore = page.Count > _options.MaxEventsPerRead;
+        var hasMore = page.Count > window.Limit;
         if (hasMore)
         {
             page.RemoveAt(page.Count - 1);
+        }
+
+        if (window.Before is not null)
+        {
+            page.Reverse();
         }
 
         var rotated = viewTokens.Issue(sessionId, session.TokenGeneration, now + _options.RotatedViewTokenLifetime);

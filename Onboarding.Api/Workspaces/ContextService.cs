@@ -11,10 +11,10 @@ namespace Onboarding.Api.Workspaces;
 /// <summary>A regeneration started, refused until <see cref="NextAvailableAt"/>, or refused with an error.</summary>
 public sealed record RegenerateOutcome(RegenerateResponse? Started, DateTimeOffset? NextAvailableAt, JsonHttpResult<ApiError>? Error);
 
-/// <summary>The workspace's context: reading it, editing it, and regenerating it at most once per 24 h (seed 003).</summary>
+/// <summary>The workspace's context: reading it, editing it, and regenerating it at most once per 24 h (docs/api/workspace.md).</summary>
 public sealed class ContextService(OnboardingDbContext db, TimeProvider time)
 {
-    /// <summary>Seed 003: one regeneration per 24 hours per user.</summary>
+    /// <summary>The workspace contract: one regeneration per 24 hours per user.</summary>
     public static readonly TimeSpan RegenerateCooldown = TimeSpan.FromHours(24);
 
     public async Task<ContextResponse> GetAsync(Workspace workspace, CancellationToken cancellationToken)

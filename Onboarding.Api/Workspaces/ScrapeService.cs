@@ -13,7 +13,7 @@ namespace Onboarding.Api.Workspaces;
 /// <summary>The caller of the workspace surface, from its API key.</summary>
 public sealed record Workspace(string OrgId, string UserId, string Email);
 
-/// <summary>Starts onboarding scrapes (seed 000) and reports on them and on the workspace's runs (seed 001).</summary>
+/// <summary>Starts onboarding scrapes and reports on them and on the workspace's runs (docs/api/workspace.md).</summary>
 public sealed class ScrapeService(OnboardingDbContext db, Idempotency idempotency, TimeProvider time)
 {
     public async Task<Outcome<StartScrapingResponse>> StartAsync(

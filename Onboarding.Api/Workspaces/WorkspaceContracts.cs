@@ -3,7 +3,7 @@ using Onboarding.Data.Model;
 
 namespace Onboarding.Api.Workspaces;
 
-// The authenticated workspace surface (seeds 000, 001, 003): camelCase, timestamps in UTC ending in Z.
+// The authenticated workspace surface (docs/api/workspace.md): camelCase, timestamps in UTC ending in Z.
 
 public sealed record StartScrapingRequest(
     [property: Description("The company's website, an absolute http(s) URL. Required.")] string? Website,
@@ -57,7 +57,7 @@ public sealed record RegenerateRequest(
 
 public sealed record RegenerateResponse(bool Success, string RunId, DateTime LastContextRegeneratedAt);
 
-/// <summary>Seed 003's 429: the error envelope plus when the next regeneration is allowed.</summary>
+/// <summary>The workspace contract's 429: the error envelope plus when the next regeneration is allowed.</summary>
 public sealed record RegenerateRefusal(string Error, string Code, DateTime NextAvailableAt);
 
 public sealed record RunView(

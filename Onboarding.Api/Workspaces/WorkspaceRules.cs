@@ -1,4 +1,5 @@
 using Onboarding.Api.Claims;
+using Onboarding.Data.Model;
 
 namespace Onboarding.Api.Workspaces;
 
@@ -30,9 +31,31 @@ public static class WorkspaceRules
 
     /// <summary>What is wrong with a context given by hand, or null; the rest of it is free text kept as given.</summary>
     public static string? CheckContext(UpdateContextRequest request) =>
-        request.CompanyContext?.Name?.Length > MaxCompanyNameLength ? $"companyContext.name must be at most {MaxCompanyNameLength} characters." : null;
+        request.CompanyContext?.Name?.Length > MaxCompanyNameLength ? $"companyContext.name must be at most {MaxCompanyNameLength} characters."
+        : CheckEvidence("companyContext", request.CompanyContext?.Evidence)
+          ?? CheckEvidence("marketContext", request.MarketContext?.Evidence)
+          ?? CheckEvidence("icp", request.Icp?.Evidence);
 
-    /// <summary>Seed 000: the first name defaults to the email's local part (sid@acme.com → sid), up to its first separator.</summary>
+    /// <summary>Each field's evidence says <c>stated</c> or <c>inferred</c>, with a confidence from 0 to 1 (JSON has no NaN or infinity).</summary>
+    private static string? CheckEvidence(string part, IReadOnlyDictionary<string, FieldEvidence>? evidence)
+    {
+        foreach (var (field, known) in evidence ?? new Dictionary<string, FieldEvidence>())
+        {
+            if (known is null || known.Basis is not (FieldEvidence.Stated or FieldEvidence.Inferred))
+            {
+                return $"{part}.evidence.{field}.basis must be \"{FieldEvidence.Stated}\" or \"{FieldEvidence.Inferred}\".";
+            }
+
+            if (!double.IsFinite(known.Confidence) || known.Confidence is < 0 or > 1)
+            {
+                return $"{part}.evidence.{field}.confidence must be a number from 0 to 1.";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The workspace contract: the first name defaults to the email's local part (sid@acme.com → sid), up to its first separator.</summary>
     public static string FirstNameFromEmail(string email)
     {
         var local = email[..email.IndexOf('@', StringComparison.Ordinal)];
@@ -41,7 +64,7 @@ public static class WorkspaceRules
         return name.Length <= MaxNameLength ? name : name[..MaxNameLength];
     }
 
-    /// <summary>Timestamps on this surface are UTC and serialise with a trailing Z, as seed 003's pattern requires.</summary>
+    /// <summary>Timestamps on this surface are UTC and serialise with a trailing Z, as the workspace contract's pattern requires.</summary>
     public static DateTime Utc(DateTimeOffset value) => value.UtcDateTime;
 
     public static DateTime? Utc(DateTimeOffset? value) => value?.UtcDateTime;

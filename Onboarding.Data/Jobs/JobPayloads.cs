@@ -5,7 +5,7 @@ namespace Onboarding.Data.Jobs;
 /// <summary>The input of a <see cref="Model.JobKinds.Scrape"/> job.</summary>
 public sealed record ScrapePayload(string Website);
 
-/// <summary>The input of a <see cref="Model.JobKinds.Regenerate"/> job (seed 003); without a website, the profile's is crawled again.</summary>
+/// <summary>The input of a <see cref="Model.JobKinds.Regenerate"/> job (docs/api/workspace.md); without a website, the profile's is crawled again.</summary>
 public sealed record RegeneratePayload(string? Website, string? LinkedinUrl, string? CompanyLinkedinUrl);
 
 /// <summary>The input of a <see cref="Model.JobKinds.Analysis"/> job: the interview whose brief to analyse, and its project.</summary>

@@ -15,9 +15,6 @@ public static class JobQueue
     /// <summary>The Postgres channel that wakes workers; the payload is the job's id.</summary>
     public const string WakeUpChannel = "onboarding_jobs";
 
-    /// <summary>The Redis channel a run's progress is announced on, after each commit that changes it.</summary>
-    public static string ProgressChannel(string runId) => "onboarding:runs:" + runId;
-
     /// <summary>
     /// Adds the job and its wake-up to the current transaction (the caller must hold one and commit it).
     /// The job joins the current trace, so the worker's spans continue the request's.

@@ -1,7 +1,7 @@
 namespace Onboarding.Data.Model;
 
 /// <summary>
-/// A public onboarding session opened by a coding agent (seed 004). Its events form a hash chain;
+/// A public onboarding session opened by a coding agent (docs/api/sessions.md). Its events form a hash chain;
 /// <see cref="LastSeq"/> and <see cref="HeadHash"/> are the chain's tip, updated under the row lock
 /// that serialises appends.
 /// </summary>

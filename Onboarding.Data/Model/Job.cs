@@ -3,13 +3,13 @@ namespace Onboarding.Data.Model;
 /// <summary>What a job does; each kind has one handler in the Worker.</summary>
 public static class JobKinds
 {
-    /// <summary>The onboarding scrape of seed 000: crawl, generate, write the profile, move the session.</summary>
+    /// <summary>The onboarding scrape of the workspace contract: crawl, generate, write the profile, move the session.</summary>
     public const string Scrape = "scrape";
 
-    /// <summary>Seed 003's regenerate: the same crawl and generation, without a session to move.</summary>
+    /// <summary>The workspace contract's regenerate: the same crawl and generation, without a session to move.</summary>
     public const string Regenerate = "regenerate";
 
-    /// <summary>Seed 002's analysis of an approved entrepreneur brief.</summary>
+    /// <summary>The interview contract's analysis of an approved entrepreneur brief.</summary>
     public const string Analysis = "analysis";
 }
 

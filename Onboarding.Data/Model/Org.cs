@@ -13,7 +13,7 @@ public class Org
     /// <summary>The agent session whose claim created the org.</summary>
     public required string CreatedFromSessionId { get; init; }
 
-    /// <summary>Its <see cref="Plans"/> value; seed 002's interview limits follow it.</summary>
+    /// <summary>Its <see cref="Plans"/> value; the interview's plan limits follow it (docs/api/interview.md).</summary>
     public string Plan { get; set; } = Plans.Trial;
 }
 

@@ -1,6 +1,6 @@
 namespace Onboarding.Data.Model;
 
-/// <summary>The statuses of an onboarding scrape, exactly as seed 001 names them.</summary>
+/// <summary>The statuses of an onboarding scrape, exactly as the workspace contract names them.</summary>
 public static class ScrapeStatus
 {
     public const string Pending = "pending";
@@ -14,12 +14,12 @@ public static class ScrapeStatus
 }
 
 /// <summary>
-/// One onboarding scrape of a workspace's website (seed 000's <c>onboarding_sessions</c> row): created with its job,
+/// One onboarding scrape of a workspace's website (the workspace contract's <c>onboarding_sessions</c> row): created with its job,
 /// moved through the statuses by the Worker. Not to be confused with an agent session (<see cref="AgentSession"/>).
 /// </summary>
 public class ScrapeSession
 {
-    /// <summary>A UUID, as seeds 000 and 001 specify (version 7, so ids sort by creation).</summary>
+    /// <summary>A UUID, as the workspace contract specifies (version 7, so ids sort by creation).</summary>
     public Guid Id { get; init; }
 
     public required string OrgId { get; init; }
@@ -59,7 +59,7 @@ public class ScrapeSession
     public DateTimeOffset? CompletedAt { get; set; }
 }
 
-/// <summary>A user's workspace profile (seed 000's <c>user_profiles</c> row): who they are and what the scrape learned.</summary>
+/// <summary>A user's workspace profile (the workspace contract's <c>user_profiles</c> row): who they are and what the scrape learned.</summary>
 public class UserProfile
 {
     public required string UserId { get; init; }
@@ -89,7 +89,7 @@ public class UserProfile
     /// <summary>When the Worker last wrote the generated contexts.</summary>
     public DateTimeOffset? ContextGeneratedAt { get; set; }
 
-    /// <summary>Stamped by <c>/api/context/regenerate</c>; the next is allowed 24 h later (seed 003).</summary>
+    /// <summary>Stamped by <c>/api/context/regenerate</c>; the next is allowed 24 h later (docs/api/workspace.md).</summary>
     public DateTimeOffset? LastContextRegeneratedAt { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }

@@ -92,7 +92,7 @@ public sealed record IdealCustomerProfile
     public IReadOnlyDictionary<string, FieldEvidence> Evidence { get; init; } = new Dictionary<string, FieldEvidence>();
 }
 
-/// <summary>The person behind the workspace, as they described themselves (seed 003's <c>user_context</c>).</summary>
+/// <summary>The person behind the workspace, as they described themselves (the workspace contract's <c>user_context</c>).</summary>
 public sealed record UserContext
 {
     public string? FirstName { get; init; }
@@ -107,7 +107,7 @@ public sealed record UserContext
     public string? CompanyLinkedinUrl { get; init; }
 }
 
-/// <summary>What the user added by hand (seed 003's <c>extra_context</c>).</summary>
+/// <summary>What the user added by hand (the workspace contract's <c>extra_context</c>).</summary>
 public sealed record ExtraContext
 {
     public string? Freeform { get; init; }

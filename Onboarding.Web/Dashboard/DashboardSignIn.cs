@@ -8,7 +8,7 @@ using StackExchange.Redis;
 namespace Onboarding.Web.Dashboard;
 
 /// <summary>
-/// Dashboard sign-in by API key (DESIGN §2): the key is posted once from a plain form, checked with the Api, and
+/// Dashboard sign-in by API key: the key is posted once from a plain form, checked with the Api, and
 /// kept in a server-side ticket (<see cref="RedisTicketStore"/>); the browser gets only a cookie that refers to it.
 /// </summary>
 public static class DashboardSignIn

@@ -36,7 +36,10 @@ public static class Extensions
         builder.Services.AddInterviewClient();
         builder.Services.AddDashboardSignIn();
 
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // A tab that closes sends Blazor's disconnect beacon and its circuit ends at once; one that vanishes without it
+        // (a crash, a lost network) is kept for a reconnect for a minute, not the default three, so what it holds
+        // (a viewer's window, its Redis subscription) goes within a minute either way.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents(options => options.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(1));
         builder.Services.AddFluentUIComponents();
 
         builder.Services.AddOptions<AspireDashboardOptions>().BindConfiguration(AspireDashboardOptions.SectionName);

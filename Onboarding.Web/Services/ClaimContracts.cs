@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Onboarding.Web.Services;
 
-// The Web's own copy of the magic-link claim contract (seed 004, snake_case, epoch milliseconds).
+// The Web's own copy of the magic-link claim contract (docs/api/sessions.md, snake_case, epoch milliseconds).
 
 /// <summary>The claim preview: who claims what. Reading it never changes anything.</summary>
 public sealed record ClaimPreview(

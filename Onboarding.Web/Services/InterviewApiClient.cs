@@ -3,7 +3,6 @@ using System.Net.ServerSentEvents;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Components.Authorization;
-using Onboarding.Web.Dashboard;
 
 namespace Onboarding.Web.Services;
 

@@ -31,10 +31,10 @@ public sealed record SessionRead(SessionView? View, SessionReadFailure? Failure,
 /// <summary>The Api's public session surface, as the viewer uses it.</summary>
 public sealed class OnboardingApiClient(HttpClient httpClient, ILogger<OnboardingApiClient> logger)
 {
-    /// <summary>Reads a session's metadata and the events after <paramref name="after"/> with a view token.</summary>
-    public async Task<SessionRead> ReadSessionAsync(string sessionId, string token, long after = 0, CancellationToken cancellationToken = default)
+    /// <summary>Reads a session's metadata and one page of its events with a view token.</summary>
+    public async Task<SessionRead> ReadSessionAsync(string sessionId, string token, EventRange range, CancellationToken cancellationToken = default)
     {
-        var uri = $"/onboarding/sessions/{Uri.EscapeDataString(sessionId)}?t={Uri.EscapeDataString(token)}&after={after}";
+        var uri = $"/onboarding/sessions/{Uri.EscapeDataString(sessionId)}?t={Uri.EscapeDataString(token)}&{range.Query}";
         try
         {
             using var response = await httpClient.GetAsync(uri, cancellationToken);
@@ -76,7 +76,7 @@ public sealed class OnboardingApiClient(HttpClient httpClient, ILogger<Onboardin
 
         SessionRead Unavailable(string detail)
         {
-            logger.LogWarning("Reading session {SessionId} after seq {After} failed: {Detail}", sessionId, after, detail);
+            logger.LogWarning("Reading session {SessionId} ({Range}) failed: {Detail}", sessionId, range.Query, detail);
             return SessionRead.Failed(SessionReadFailure.ApiUnavailable, detail);
         }
     }

@@ -1,6 +1,6 @@
 namespace Onboarding.Web.Services;
 
-// The Api's workspace surface (seeds 000, 001, 003), as the dashboard reads it. camelCase on the wire.
+// The Api's workspace surface (docs/api/workspace.md), as the dashboard reads it. camelCase on the wire.
 
 public sealed record MeView(MeOrg Org, MeUser User, string ApiKeyId);
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Onboarding.Web.Sessions;
 
-/// <summary>The event types the viewer renders specially (seed 004), plus the two the server emits.</summary>
+/// <summary>The event types the viewer renders specially (docs/api/sessions.md), plus the two the server emits.</summary>
 public static class EventTypes
 {
     public const string SessionOpened = "onboarding.session_opened";

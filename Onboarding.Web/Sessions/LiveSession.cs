@@ -3,11 +3,12 @@ using Onboarding.Web.Services;
 namespace Onboarding.Web.Sessions;
 
 /// <summary>
-/// One viewer's live copy of a session. It reads the session, then keeps reading what is new
-/// (<c>after</c> = the last seq it has) whenever Redis says the session changed, and polls as well:
-/// every second while the tab is visible and Redis is away, every 30 s when the tab is hidden or as a
-/// safety net behind Redis, whose messages may be lost. Every read rotates the view token; the next read
-/// uses the new one. Reads run one at a time on a background loop; <see cref="State"/> is replaced whole.
+/// One viewer's live copy of a session: a <see cref="TimelineWindow"/> of its events, not the chain. It reads the tip,
+/// then keeps reading what is new (<c>after</c> = the last seq it read) whenever Redis says the session changed, and
+/// polls as well: every second while the tab is visible and Redis is away, every 30 s when the tab is hidden or as a
+/// safety net behind Redis, whose messages may be lost. Beside that loop, <see cref="ChainCheck"/> verifies the whole
+/// chain page by page. Every read rotates the view token; the next read uses the newest one. <see cref="State"/> is
+/// replaced whole.
 /// </summary>
 public sealed class LiveSession : IAsyncDisposable
 {
@@ -21,14 +22,23 @@ public sealed class LiveSession : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string _sessionId;
     private readonly Func<Task> _changed;
-    private readonly ChainVerifier _chain;
+    private readonly ChainCheck _chain;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _stateGate = new();
+
+    // Held by every read that changes the window, so the live loop and the reader's scrolling take turns.
+    private readonly SemaphoreSlim _windowGate = new(1, 1);
     private TaskCompletionSource _wake = NewSignal();
+    private TaskCompletionSource _checkWake = NewSignal();
     private IAsyncDisposable? _subscription;
     private Task? _loop;
+    private Task? _checkLoop;
     private volatile bool _visible = true;
-    private string? _token;
-    private long _lastSeq;
+    private volatile bool _following = true;
+    private volatile string? _token;
+
+    // The newest seq the live loop has read; under _windowGate.
+    private long _readTo;
 
     public LiveSession(
         OnboardingApiClient api, ISessionUpdates updates, TimeProvider time, ILogger<LiveSession> logger,
@@ -41,7 +51,7 @@ public sealed class LiveSession : IAsyncDisposable
         _sessionId = sessionId;
         _token = token;
         _changed = changed;
-        _chain = new ChainVerifier(sessionId);
+        _chain = new ChainCheck(sessionId);
         State = ViewerState.Loading(token);
     }
 
@@ -50,7 +60,11 @@ public sealed class LiveSession : IAsyncDisposable
     public ViewerState State { get; private set; }
 
     /// <summary>Starts reading; safe to call more than once.</summary>
-    public void Start() => _loop ??= Task.Run(() => RunAsync(_stop.Token));
+    public void Start()
+    {
+        _loop ??= Task.Run(() => RunAsync(_stop.Token));
+        _checkLoop ??= Task.Run(() => CheckAsync(_stop.Token));
+    }
 
     /// <summary>The tab became visible or hidden; a tab coming back reads at once.</summary>
     public void SetVisible(bool visible)
@@ -63,8 +77,31 @@ public sealed class LiveSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether the reader is at the bottom of the page, following the tip; new events then push old ones out.</summary>
+    public void SetFollowing(bool following) => _following = following;
+
     /// <summary>Reads now instead of at the next tick (the retry button).</summary>
     public void RefreshNow() => Wake();
+
+    /// <summary>Puts the page before the window in front of it; true when the window changed.</summary>
+    public Task<bool> LoadOlderAsync() => ChangeWindowAsync(
+        w => w.HasOlder ? EventRange.Preceding(w.FirstSeq, TimelineWindow.PageSize) : null,
+        (w, view, _) => w.WithOlder(view.Events));
+
+    /// <summary>Puts the page after the window behind it; true when the window changed.</summary>
+    public Task<bool> LoadNewerAsync() => ChangeWindowAsync(
+        w => w.AtTip ? null : EventRange.Following(w.LastSeq, TimelineWindow.PageSize),
+        (w, view, lastSeq) => w.WithNewer(view.Events, lastSeq));
+
+    /// <summary>Moves the window to the session's first events.</summary>
+    public Task<bool> JumpToStartAsync() => ChangeWindowAsync(
+        w => w.FirstSeq == 1 ? null : EventRange.Following(0, TimelineWindow.PageSize),
+        (_, view, lastSeq) => TimelineWindow.From(view.Events, lastSeq));
+
+    /// <summary>Moves the window back to the tip.</summary>
+    public Task<bool> JumpToLatestAsync() => ChangeWindowAsync(
+        w => w.AtTip ? null : EventRange.Newest(TimelineWindow.PageSize),
+        (_, view, _) => TimelineWindow.AtTheTip(view.Events));
 
     public async ValueTask DisposeAsync()
     {
@@ -74,8 +111,13 @@ public sealed class LiveSession : IAsyncDisposable
             await _loop;
         }
 
+        if (_checkLoop is not null)
+        {
+            await _checkLoop;
+        }
+
+        // _stop and _windowGate are not disposed: a scroll's read may still be finishing, and neither holds a handle.
         await DropSubscriptionAsync();
-        _stop.Dispose();
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -84,7 +126,7 @@ public sealed class LiveSession : IAsyncDisposable
         {
             if (string.IsNullOrWhiteSpace(_token))
             {
-                await PublishAsync(State with { Failure = SessionReadFailure.TokenInvalid });
+                await PublishAsync(s => s with { Failure = SessionReadFailure.TokenInvalid });
                 return;
             }
 
@@ -103,7 +145,7 @@ public sealed class LiveSession : IAsyncDisposable
                 var mode = CurrentMode();
                 if (mode != State.Mode)
                 {
-                    await PublishAsync(State with { Mode = mode });
+                    await PublishAsync(s => s with { Mode = mode });
                 }
 
                 await WaitAsync(mode.PollEvery, cancellationToken);
@@ -119,52 +161,154 @@ public sealed class LiveSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads until nothing more is waiting; true when the link or session is gone for good.</summary>
+    /// <summary>
+    /// Reads what is new until nothing more is waiting; true when the link or session is gone for good. A window at the
+    /// tip takes the new events; one elsewhere only learns how far the chain reaches, and the check reads the rest.
+    /// </summary>
     private async Task<bool> CatchUpAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        await _windowGate.WaitAsync(cancellationToken);
+        try
         {
-            SessionRead read;
-            try
+            while (true)
             {
-                read = await _api.ReadSessionAsync(_sessionId, _token!, _lastSeq, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                _logger.LogError(e, "Reading session {SessionId} failed unexpectedly", _sessionId);
-                read = SessionRead.Failed(SessionReadFailure.ApiUnavailable, e.Message);
-            }
+                var opening = State.Session is null;
+                var range = opening || !State.Window.AtTip ? EventRange.Newest(opening ? TimelineWindow.PageSize : 1)
+                    : EventRange.Following(_readTo, ChainCheck.PageSize);
+                var read = await ReadAsync(range, cancellationToken);
+                if (read.View is not { } view)
+                {
+                    var failure = read.Failure ?? SessionReadFailure.ApiUnavailable;
+                    await PublishAsync(s => s with { Failure = failure });
+                    return State.IsFinal;
+                }
 
-            if (read.View is not { } view)
-            {
-                var failure = read.Failure ?? SessionReadFailure.ApiUnavailable;
-                await PublishAsync(State with { Failure = failure });
-                return State.IsFinal;
+                _readTo = Math.Max(_readTo, NewestSeq(view));
+                var chain = _chain.Offer(view.Events);
+                await PublishAsync(s => s with
+                {
+                    Session = Summary(view, s),
+                    Window = opening ? TimelineWindow.AtTheTip(view.Events) : s.Window.WithNew(view.Events, _following),
+                    Chain = chain,
+                    Failure = null,
+                });
+                _checkWake.TrySetResult();
+
+                // An empty page that claims more would loop forever; the next tick asks again.
+                if (range.Before is not null || !view.HasMore || view.Events.Count == 0)
+                {
+                    return false;
+                }
             }
+        }
+        finally
+        {
+            _windowGate.Release();
+        }
+    }
 
-            _token = view.ViewToken;
-            var chain = _chain.Append(view.Events);
-            if (view.Events.Count > 0)
+    /// <summary>Verifies the chain as far as it is known to reach, whenever the live loop learns it reaches further.</summary>
+    private async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
             {
-                _lastSeq = Math.Max(_lastSeq, view.Events.Max(e => e.Seq));
+                await _checkWake.Task.WaitAsync(cancellationToken);
+                _checkWake = NewSignal();
+                var stopped = await _chain.ReadOnAsync(ReadAsync, State.Session?.LastSeq ?? 0, status => PublishAsync(s => s with { Chain = status }), cancellationToken);
+                if (stopped is not null)
+                {
+                    // The live loop reports the Api's state; its next tick wakes the check to carry on.
+                    _logger.LogDebug("Verifying session {SessionId} paused: {Failure}", _sessionId, stopped.Failure);
+                }
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The circuit ended.
+        }
+    }
 
-            await PublishAsync(State with
-            {
-                Session = SessionSummary.From(view),
-                Events = State.Events.AddRange(view.Events),
-                Chain = chain,
-                Failure = null,
-                Token = view.ViewToken,
-            });
+    private async Task<bool> ChangeWindowAsync(Func<TimelineWindow, EventRange?> range, Func<TimelineWindow, SessionView, long, TimelineWindow> change)
+    {
+        try
+        {
+            await _windowGate.WaitAsync(_stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The viewer is closing.
+            return false;
+        }
 
-            // An empty page that claims more would loop forever; the next tick asks again.
-            if (!view.HasMore || view.Events.Count == 0)
+        try
+        {
+            if (range(State.Window) is not { } wanted)
             {
                 return false;
             }
+
+            var read = await ReadAsync(wanted, _stop.Token);
+            if (read.View is not { } view)
+            {
+                await PublishAsync(s => s with { Failure = read.Failure ?? SessionReadFailure.ApiUnavailable });
+                return false;
+            }
+
+            var chain = _chain.Offer(view.Events);
+            var lastSeq = Math.Max(State.Session?.LastSeq ?? 0, NewestSeq(view));
+            var window = change(State.Window, view, lastSeq);
+            if (window.AtTip)
+            {
+                // The live loop carries on from the window's end.
+                _readTo = window.LastSeq;
+            }
+
+            await PublishAsync(s => s with { Session = Summary(view, s), Window = window, Chain = chain, Failure = null });
+            return true;
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            return false;
+        }
+        finally
+        {
+            _windowGate.Release();
         }
     }
+
+    /// <summary>One read with the newest token; a successful one hands out the token for the next.</summary>
+    private async Task<SessionRead> ReadAsync(EventRange range, CancellationToken cancellationToken)
+    {
+        SessionRead read;
+        try
+        {
+            read = await _api.ReadSessionAsync(_sessionId, _token!, range, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogError(e, "Reading session {SessionId} failed unexpectedly", _sessionId);
+            read = SessionRead.Failed(SessionReadFailure.ApiUnavailable, e.Message);
+        }
+
+        if (read.View is { } view)
+        {
+            _token = view.ViewToken;
+            lock (_stateGate)
+            {
+                State = State with { Token = view.ViewToken };
+            }
+        }
+
+        return read;
+    }
+
+    private static long NewestSeq(SessionView view) => view.Events.Count == 0 ? view.LastSeq : Math.Max(view.LastSeq, view.Events[^1].Seq);
+
+    /// <summary>The read's metadata; the chain's reach never goes back, whichever read answered last.</summary>
+    private static SessionSummary Summary(SessionView view, ViewerState state) =>
+        SessionSummary.From(view) with { LastSeq = Math.Max(NewestSeq(view), state.Session?.LastSeq ?? 0) };
 
     private async Task EnsureSubscribedAsync(CancellationToken cancellationToken)
     {
@@ -213,9 +357,13 @@ public sealed class LiveSession : IAsyncDisposable
 
     private void Wake() => _wake.TrySetResult();
 
-    private async Task PublishAsync(ViewerState state)
+    private async Task PublishAsync(Func<ViewerState, ViewerState> change)
     {
-        State = state;
+        lock (_stateGate)
+        {
+            State = change(State);
+        }
+
         try
         {
             await _changed();

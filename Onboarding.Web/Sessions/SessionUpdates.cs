@@ -40,9 +40,6 @@ public sealed class SessionUpdates : ISessionUpdates, IDisposable
         _redis.ConnectionRestored += OnConnectionChanged;
     }
 
-    /// <summary>The channel the Api publishes a session's notifications to.</summary>
-    public static RedisChannel Channel(string sessionId) => RedisChannel.Literal("onboarding:sessions:" + sessionId);
-
     public bool IsConnected => _redis.IsConnected;
 
     /// <summary>How many sessions this instance is subscribed to.</summary>
@@ -63,7 +60,7 @@ public sealed class SessionUpdates : ISessionUpdates, IDisposable
                 topic = new Topic(sessionId, _logger);
                 try
                 {
-                    await _redis.GetSubscriber().SubscribeAsync(Channel(sessionId), topic.Handler);
+                    await _redis.GetSubscriber().SubscribeAsync(RedisChannels.Session(sessionId), topic.Handler);
                 }
                 catch (Exception e) when (e is RedisException or TimeoutException)
                 {
@@ -122,7 +119,7 @@ public sealed class SessionUpdates : ISessionUpdates, IDisposable
     {
         try
         {
-            await _redis.GetSubscriber().UnsubscribeAsync(Channel(sessionId), topic.Handler);
+            await _redis.GetSubscriber().UnsubscribeAsync(RedisChannels.Session(sessionId), topic.Handler);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {

@@ -25,6 +25,17 @@ public sealed class ViewerClock(TimeZoneInfo zone, TimeProvider time)
     /// <summary>e.g. 00:51:31</summary>
     public string TimeOfDay(DateTimeOffset at) => Local(at).ToString("HH:mm:ss", Invariant);
 
+    /// <summary>
+    /// When an event happened: the time of day when that is today where the viewer is, else the date as well
+    /// (agents send <c>ts</c> themselves, so it may lie days back), e.g. 00:51:31 or 6 May 2025, 00:51:31.
+    /// </summary>
+    public string EventTime(DateTimeOffset at)
+    {
+        var local = Local(at);
+        var format = local.Date == Local(time.GetUtcNow()).Date ? "HH:mm:ss" : "d MMM yyyy, HH:mm:ss";
+        return local.ToString(format, Invariant);
+    }
+
     /// <summary>The instant in ISO 8601, for <c>&lt;time datetime&gt;</c>.</summary>
     public static string Iso(DateTimeOffset at) => at.ToString("O", Invariant);
 

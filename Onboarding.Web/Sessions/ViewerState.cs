@@ -36,14 +36,20 @@ public sealed record UpdateMode(bool Push, TimeSpan PollEvery);
 /// </summary>
 public sealed record ViewerState(
     SessionSummary? Session,
-    ImmutableArray<SessionEventView> Events,
+    TimelineWindow Window,
     ChainStatus Chain,
     SessionReadFailure? Failure,
     string? Token,
     UpdateMode Mode)
 {
     public static ViewerState Loading(string? token) =>
-        new(null, [], ChainStatus.Empty, null, token, new UpdateMode(false, LiveSession.VisiblePoll));
+        new(null, TimelineWindow.Empty, ChainStatus.Empty, null, token, new UpdateMode(false, LiveSession.VisiblePoll));
+
+    /// <summary>The events the viewer holds: the window, oldest first.</summary>
+    public ImmutableArray<SessionEventView> Events => Window.Events;
+
+    /// <summary>How many events are newer than the window when it is not at the tip.</summary>
+    public long NewerWaiting => Window.AtTip || Session is null ? 0 : Math.Max(0, Session.LastSeq - Window.LastSeq);
 
     /// <summary>The link or the session is gone for good: no more reads.</summary>
     public bool IsFinal => Failure is SessionReadFailure.TokenInvalid or SessionReadFailure.SessionNotFound or SessionReadFailure.SessionExpired;

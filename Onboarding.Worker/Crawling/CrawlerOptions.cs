@@ -14,7 +14,7 @@ public sealed class CrawlerOptions
     /// </summary>
     public bool AllowPrivateNetworks { get; set; }
 
-    /// <summary><c>Crawler:MaxPages</c>: pages fetched per site, home page included (seed 000: up to 10).</summary>
+    /// <summary><c>Crawler:MaxPages</c>: pages fetched per site, home page included (the workspace contract: up to 10).</summary>
     [Range(1, 100)]
     public int MaxPages { get; set; } = 10;
 

@@ -31,7 +31,7 @@ public sealed class HostNotFoundException(string host, Exception? inner = null) 
 }
 
 /// <summary>
-/// The crawler's connection handler (DESIGN §4, OWASP SSRF guidance): the host is resolved here, every address is
+/// The crawler's connection handler (OWASP SSRF guidance; docs/architecture.md): the host is resolved here, every address is
 /// checked, and the socket connects to the checked address itself, so what was checked is what is connected
 /// (no second lookup for a rebinding name to change). No proxy, no automatic redirects (the crawler re-checks each
 /// hop), no trace headers to third parties, HTTP/1.1 and HTTP/2 only.

@@ -15,7 +15,7 @@ public readonly record struct CrawlProgress(int PagesFound, int PagesFetched);
 public sealed record OpenedSite(Uri Home, RobotsTxt Robots, ReadPage HomePage);
 
 /// <summary>
-/// Crawls a company's website (DESIGN §4) in two steps: <see cref="OpenAsync"/> looks it up (DNS, robots.txt, home
+/// Crawls a company's website in two steps: <see cref="OpenAsync"/> looks it up (DNS, robots.txt, home
 /// page) and <see cref="CrawlAsync"/> gathers up to <see cref="CrawlerOptions.MaxPages"/> pages, the most telling
 /// first (about, product, pricing, customers…), a few at a time, within time and size caps and robots.txt. Every
 /// connection goes through <see cref="SafeHttp"/>.

@@ -4,7 +4,7 @@ using System.Net;
 namespace Onboarding.Worker.Email;
 
 /// <summary>
-/// The magic-link message of a claim (seed 004): the link, the org and the address it is for, when it expires
+/// The magic-link message of a claim (docs/api/sessions.md): the link, the org and the address it is for, when it expires
 /// and that only the newest link works. Plain text and simple HTML with every value encoded; no images, no tracking.
 /// </summary>
 public static class ClaimLinkEmail

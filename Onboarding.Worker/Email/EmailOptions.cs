@@ -5,7 +5,7 @@ namespace Onboarding.Worker.Email;
 /// <summary>Which service delivers the outbox's mail, decided by what is configured.</summary>
 public enum EmailProvider
 {
-    /// <summary>Nothing configured: the Api answers with the seed's fallback and never writes outbox rows.</summary>
+    /// <summary>Nothing configured: the Api answers with the contract's fallback and never writes outbox rows.</summary>
     None,
 
     /// <summary>Resend's HTTP API, chosen whenever <c>RESEND_API_KEY</c> is set.</summary>
@@ -17,7 +17,7 @@ public enum EmailProvider
 
 /// <summary>
 /// The email outbox's settings, section <c>Email</c>. The Resend key is not read from this section: it is the
-/// top-level key (and environment variable) <c>RESEND_API_KEY</c>, seed 004's name, copied into
+/// top-level key (and environment variable) <c>RESEND_API_KEY</c>, the session contract's name, copied into
 /// <see cref="ResendApiKey"/> when the options are built.
 /// </summary>
 public sealed class EmailOptions
@@ -61,7 +61,7 @@ public sealed class EmailOptions
     public int BatchSize { get; set; } = 20;
 
     /// <summary>
-    /// Seed 004's <c>RESEND_API_KEY</c>, filled from the top-level configuration key when the options are built
+    /// The session contract's <c>RESEND_API_KEY</c>, filled from the top-level configuration key when the options are built
     /// (whatever <c>Email:ResendApiKey</c> may say). Never logged.
     /// </summary>
     public string? ResendApiKey { get; set; }

@@ -10,7 +10,7 @@ namespace Onboarding.Worker.Email;
 public readonly record struct OutboxResult(int Sent, int Failed, int Retried);
 
 /// <summary>
-/// Sends the email outbox (DESIGN §4 "Email"). The Api writes a row in the claim's transaction and notifies
+/// Sends the email outbox. The Api writes a row in the claim's transaction and notifies
 /// <c>onboarding_outbox</c> on commit; this service LISTENs on a dedicated connection and also polls every
 /// <see cref="EmailOptions.PollInterval"/>, so a lost notification only delays a message. Each round takes due rows
 /// with <c>FOR UPDATE SKIP LOCKED</c> and a lock that expires, so any number of Worker replicas share the outbox and a

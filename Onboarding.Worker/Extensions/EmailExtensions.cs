@@ -1,16 +1,10 @@
-using Onboarding.Data.Security;
+using Onboarding.Data;
 using Onboarding.Worker.Email;
 
 namespace Onboarding.Worker.Extensions;
 
 public static class EmailExtensions
 {
-    /// <summary>The configuration key of the signing key the Api seals magic links under (base64, shared with the Api).</summary>
-    public const string SigningKeyName = "Tokens:SigningKey";
-
-    /// <summary>Keys being rotated out: links the Api sealed under them just before a rotation still open.</summary>
-    public const string PreviousSigningKeysName = "Tokens:PreviousSigningKeys";
-
     /// <summary>
     /// Registers the email outbox sender with the provider the configuration selects (Resend when
     /// <c>RESEND_API_KEY</c> is set, else SMTP when <c>Email:Smtp:Host</c> is set), or, with neither, a notice that
@@ -56,14 +50,7 @@ public static class EmailExtensions
                 break;
         }
 
-        builder.Services.AddSingleton(services =>
-        {
-            var configuration = services.GetRequiredService<IConfiguration>();
-            var key = configuration[SigningKeyName];
-            return string.IsNullOrWhiteSpace(key)
-                ? throw new InvalidOperationException($"{SigningKeyName} is not set: the Worker needs the Api's signing key to open the magic links it emails.")
-                : LinkSealer.FromBase64Key(key, configuration.GetSection(PreviousSigningKeysName).Get<string[]>() ?? []);
-        });
+        builder.AddLinkSealer();
         builder.Services.AddSingleton<OutboxSender>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxSender>());
         return builder;

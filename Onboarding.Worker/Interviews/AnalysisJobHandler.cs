@@ -6,7 +6,7 @@ using Onboarding.Worker.Jobs;
 namespace Onboarding.Worker.Interviews;
 
 /// <summary>
-/// Seed 002's analysis of an approved brief: reads the brief, analyses it, and writes the summary and insights for the
+/// The interview contract's analysis of an approved brief: reads the brief, analyses it, and writes the summary and insights for the
 /// dashboard. A rescued run writes the same row again (one analysis per run).
 /// </summary>
 public sealed class AnalysisJobHandler(TimeProvider time) : IJobHandler

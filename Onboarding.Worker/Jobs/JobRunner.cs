@@ -12,7 +12,7 @@ using Onboarding.Worker.Infrastructure;
 namespace Onboarding.Worker.Jobs;
 
 /// <summary>
-/// Runs the Postgres job queue (DESIGN §4). Woken by <c>NOTIFY onboarding_jobs</c> and polling, it picks up due jobs
+/// Runs the Postgres job queue. Woken by <c>NOTIFY onboarding_jobs</c> and polling, it picks up due jobs
 /// (and running jobs whose lease expired: a crashed worker's) with <c>FOR UPDATE SKIP LOCKED</c>, so any number of
 /// workers share the queue and each job runs in one of them at a time. A picked-up job gets a new fencing token;
 /// heartbeats extend its lease; every write checks the token. Transient failures are retried with backoff and full

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Onboarding.Data.Jobs;
 using StackExchange.Redis;
 
 namespace Onboarding.Worker.Jobs;
@@ -23,7 +22,7 @@ public sealed class RunProgress(IConnectionMultiplexer redis, ILogger<RunProgres
 
         try
         {
-            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(JobQueue.ProgressChannel(runId)), runId, CommandFlags.FireAndForget);
+            await redis.GetSubscriber().PublishAsync(RedisChannels.Run(runId), runId, CommandFlags.FireAndForget);
         }
         catch (RedisException e)
         {

@@ -6,7 +6,7 @@ using Onboarding.Worker.Jobs;
 namespace Onboarding.Worker.Scraping;
 
 /// <summary>
-/// Seed 003's regenerate: crawls the given website (else the profile's) again and replaces the generated contexts.
+/// The workspace contract's regenerate: crawls the given website (else the profile's) again and replaces the generated contexts.
 /// The freeform text and LinkedIn URLs were written by the Api already; with no website at all there is nothing to crawl.
 /// </summary>
 public sealed class RegenerateJobHandler(SitePipeline pipeline, TimeProvider time) : IJobHandler

@@ -8,7 +8,7 @@ using Onboarding.Worker.Jobs;
 namespace Onboarding.Worker.Scraping;
 
 /// <summary>
-/// Seed 000's onboarding scrape: moves the session through its statuses while the pipeline runs, then writes the
+/// The workspace contract's onboarding scrape: moves the session through its statuses while the pipeline runs, then writes the
 /// three contexts to the user's profile and completes the session in one transaction.
 /// </summary>
 public sealed class ScrapeJobHandler(SitePipeline pipeline, TimeProvider time, ILogger<ScrapeJobHandler> logger) : IJobHandler

@@ -15,7 +15,7 @@ public interface IPipelineProgress
 }
 
 /// <summary>
-/// The steps every context run takes (DESIGN §4): look the site up, gather its pages, generate the three
+/// The steps every context run takes: look the site up, gather its pages, generate the three
 /// contexts. Each step is a span of the run's trace (and so a step of its timeline); a crawl failure becomes a job
 /// failure that says what went wrong in a person's words, permanent unless trying again may help.
 /// </summary>

@@ -8,7 +8,7 @@ namespace Onboarding.Worker.Sweeping;
 public readonly record struct SweepResult(long EventsDeleted, int SessionsPurged, long IdempotencyKeysDeleted);
 
 /// <summary>
-/// Deletes the events of expired, unclaimed sessions (seed 004: "events written to it are deleted at expiry")
+/// Deletes the events of expired, unclaimed sessions (the session contract: "events written to it are deleted at expiry")
 /// and idempotency records past their retention. Each batch is its own transaction, so a sweep killed midway
 /// loses nothing and the next one carries on. The session row stays as a tombstone so readers get
 /// <c>session_expired</c> rather than <c>session_not_found</c>.

@@ -9,7 +9,7 @@ namespace Onboarding.Bench;
 public sealed record BenchOptions(bool Smoke, string OutputDirectory, IReadOnlySet<string> Only, IReadOnlyDictionary<string, string> Settings)
 {
     /// <summary>Scenario names for <c>--only</c>.</summary>
-    public static readonly string[] ScenarioNames = ["startup", "append", "status", "memory", "viewer", "pickup", "crawl", "queue"];
+    public static readonly string[] ScenarioNames = ["startup", "append", "status", "memory", "viewer", "pickup", "crawl", "queue", "long"];
 
     public static BenchOptions Parse(string[] args)
     {

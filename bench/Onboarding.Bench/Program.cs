@@ -38,6 +38,7 @@ await using (var system = await BenchSystem.StartAsync(options))
     await Run(system, "pickup", new JobPickup(system, options, report, workspace, scrapes).RunAsync);
     await Run(system, "crawl", new Crawl(system, options, report, workspace, scrapes).RunAsync);
     await Run(system, "queue", new QueueBurnDown(system, options, report, workspace).RunAsync);
+    await Run(system, "long", new LongSession(system, options, report).RunAsync);
 }
 
 await report.WriteAsync(options.OutputDirectory, elapsed.Elapsed);

@@ -6,7 +6,7 @@ using Onboarding.Testing;
 
 namespace Onboarding.EndToEnd.Tests;
 
-/// <summary>Seed 000's scrape on the composed system: the Api queues it, a separate Worker process crawls and generates.</summary>
+/// <summary>The workspace contract's scrape on the composed system: the Api queues it, a separate Worker process crawls and generates.</summary>
 public sealed class ScrapeTests(ComposedSystem system)
 {
     private readonly CodingAgent _agent = new(system);

@@ -288,7 +288,7 @@ public sealed class HostileInputTests(ScaledSystem system)
         }
     }
 
-    /// <summary>Either surface's envelope: seed 004's <c>{error, code}</c> or seed 002's <c>{success: false, error: {code, …}}</c>.</summary>
+    /// <summary>Either surface's envelope: the session contract's <c>{error, code}</c> or the interview contract's <c>{success: false, error: {code, …}}</c>.</summary>
     private static void AssertEnvelope(string text, string what)
     {
         if (text.Length == 0)

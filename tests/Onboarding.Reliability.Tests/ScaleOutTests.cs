@@ -5,7 +5,7 @@ using Onboarding.Testing;
 
 namespace Onboarding.Reliability.Tests;
 
-/// <summary>Several instances of every service on one machine, sharing one Postgres and one Redis (DESIGN §6).</summary>
+/// <summary>Several instances of every service on one machine, sharing one Postgres and one Redis.</summary>
 public sealed class ScaleOutTests(ScaledSystem system)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -9,14 +9,25 @@ namespace Onboarding.Api.Infrastructure.OpenApi;
 /// <summary>Example request and response bodies for an endpoint, shown in the API reference.</summary>
 public sealed record OpenApiExamples(JsonNode? Request, JsonNode? Response);
 
-/// <summary>Marks an endpoint that takes the session's write token as its bearer.</summary>
-public sealed class WriteTokenRequired
+/// <summary>The credential an endpoint takes, by the name of its security scheme in the document.</summary>
+public sealed record SecuredBy(string Scheme)
 {
-    public static readonly WriteTokenRequired Instance = new();
+    public static readonly SecuredBy WriteToken = new("write_token");
+    public static readonly SecuredBy ViewToken = new("view_token");
+    public static readonly SecuredBy ClaimLink = new("claim_link");
 }
 
 public static class OpenApiExtensions
 {
+    private static readonly Dictionary<string, string> Tags = new()
+    {
+        ["Agent sessions"] = "Public sessions a coding agent opens and streams events into; a developer watches them at view_url.",
+        ["Claims"] = "Turning a session into an organisation by magic link: domain lookup, the claim, its preview and confirmation.",
+        ["Account"] = "Who an API key acts for, and its rotation.",
+        ["Workspace"] = "The workspace's website scrape, its status and runs, and the company, market and customer context it yields.",
+        ["Interview"] = "The guided founder interview: its lifecycle, the chat and its saves, and the brief.",
+    };
+
     /// <summary>Documents the error envelope for each status code.</summary>
     public static RouteHandlerBuilder ProducesError(this RouteHandlerBuilder builder, params int[] statusCodes)
     {
@@ -29,7 +40,13 @@ public static class OpenApiExtensions
     }
 
     /// <summary>Documents that the endpoint takes <c>Authorization: Bearer &lt;write_token&gt;</c>.</summary>
-    public static RouteHandlerBuilder RequiresWriteToken(this RouteHandlerBuilder builder) => builder.WithMetadata(WriteTokenRequired.Instance);
+    public static RouteHandlerBuilder RequiresWriteToken(this RouteHandlerBuilder builder) => builder.WithMetadata(SecuredBy.WriteToken);
+
+    /// <summary>Documents that the endpoint takes a view token (from <c>view_url</c>) as <c>?t=</c>.</summary>
+    public static RouteHandlerBuilder RequiresViewToken(this RouteHandlerBuilder builder) => builder.WithMetadata(SecuredBy.ViewToken);
+
+    /// <summary>Documents that the endpoint takes the emailed claim link's token as <c>?t=</c>.</summary>
+    public static RouteHandlerBuilder RequiresClaimLink(this RouteHandlerBuilder builder) => builder.WithMetadata(SecuredBy.ClaimLink);
 
     public static RouteHandlerBuilder WithExamples(this RouteHandlerBuilder builder, JsonNode? request, JsonNode? response) =>
         builder.WithMetadata(new OpenApiExamples(request, response));
@@ -58,14 +75,34 @@ public static class OpenApiExtensions
                 Scheme = "bearer",
                 Description = "An API key (onb_…), shown once when a claim is confirmed or a key rotated.",
             };
+            document.Components.SecuritySchemes["view_token"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Query,
+                Name = "t",
+                Description = "The token in view_url, or the fresh one each read returns.",
+            };
+            document.Components.SecuritySchemes["claim_link"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Query,
+                Name = "t",
+                Description = "The token in the emailed claim link (or magic_link_preview).",
+            };
+
+            // The address the AppHost runs the Api at; a deployment serves the same paths at its own.
+            document.Servers = [new OpenApiServer { Url = "http://localhost:5080", Description = "The Api as `dotnet run --project Onboarding.AppHost` starts it" }];
+            document.Tags = new HashSet<OpenApiTag>(
+                from tag in Tags select new OpenApiTag { Name = tag.Key, Description = tag.Value });
             return Task.CompletedTask;
         });
 
         options.AddSchemaTransformer((schema, context, _) =>
         {
-            if (ErrorCodes.ByShape.TryGetValue(context.JsonTypeInfo.Type, out var codes) && schema.Properties?[codes.Property] is OpenApiSchema property)
+            var shape = context.ApplicationServices.GetServices<ErrorShape>().FirstOrDefault(shape => shape.Body == context.JsonTypeInfo.Type);
+            if (shape is not null && schema.Properties?[shape.Property] is OpenApiSchema property)
             {
-                property.Enum = [.. codes.Codes.Select(code => (JsonNode)JsonValue.Create(code))];
+                property.Enum = [.. shape.Codes.Select(code => (JsonNode)JsonValue.Create(code))];
             }
 
             return Task.CompletedTask;
@@ -75,10 +112,14 @@ public static class OpenApiExtensions
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
             await DocumentEveryShapeAsync(operation, context, cancellationToken);
-            var scheme = metadata.OfType<IAuthorizeData>().Any() ? "api_key" : metadata.OfType<WriteTokenRequired>().Any() ? "write_token" : null;
-            if (scheme is not null)
+            // Every operation says what it takes; an empty list says "nothing", which clients and linters read as public.
+            var scheme = metadata.OfType<IAuthorizeData>().Any() ? "api_key" : metadata.OfType<SecuredBy>().FirstOrDefault()?.Scheme;
+            operation.Security = scheme is null ? [] : [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] }];
+
+            // GET and HEAD of one endpoint share its name; an operation id must be unique.
+            if (context.Description.HttpMethod == HttpMethods.Head && operation.OperationId is { } name)
             {
-                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] }];
+                operation.OperationId = "Head" + name;
             }
 
             var examples = metadata.OfType<OpenApiExamples>().FirstOrDefault();
@@ -100,7 +141,7 @@ public static class OpenApiExtensions
         return options;
     }
     /// <summary>
-    /// A status answered in more than one shape (a save's 409: the envelope, or seed 002's version_conflict) is documented
+    /// A status answered in more than one shape (a save's 409: the envelope, or the interview contract's version_conflict) is documented
     /// as one of them; ASP.NET Core's document would keep only the last one declared.
     /// </summary>
     private static async Task DocumentEveryShapeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

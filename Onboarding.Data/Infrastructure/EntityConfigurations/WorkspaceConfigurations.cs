@@ -22,7 +22,7 @@ internal sealed class ScrapeSessionConfiguration : IEntityTypeConfiguration<Scra
         builder.Property(s => s.CompanyName).HasMaxLength(200);
         builder.Property(s => s.ErrorStep).HasMaxLength(20);
         builder.Property(s => s.ErrorMessage).HasMaxLength(1000);
-        // "The latest session of the user" (seed 001).
+        // "The latest session of the user" (docs/api/workspace.md).
         builder.HasIndex(s => new { s.UserId, s.CreatedAt });
         builder.HasIndex(s => s.RunId).IsUnique();
         builder.HasOne<OrgUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);

@@ -2,7 +2,7 @@ using Onboarding.Web.Sessions;
 
 namespace Onboarding.Web.Components.Dashboard;
 
-/// <summary>Seed 003's 24-hour window between regenerations, in words.</summary>
+/// <summary>The workspace contract's 24-hour window between regenerations, in words.</summary>
 public static class Cooldown
 {
     public static readonly TimeSpan Window = TimeSpan.FromHours(24);

@@ -91,7 +91,7 @@ public sealed class OnboardingClient(Uri baseAddress) : IDisposable
         return (body["sessionId"]!.GetValue<Guid>(), body["runId"]!.GetValue<string>());
     }
 
-    /// <summary>The scrape session's status as clients poll it (seed 001).</summary>
+    /// <summary>The scrape session's status as clients poll it (docs/api/workspace.md).</summary>
     public async Task<string?> StatusAsync(Workspace workspace, Guid sessionId, CancellationToken cancellationToken = default)
     {
         using var response = await StatusResponseAsync(workspace, sessionId, cancellationToken);

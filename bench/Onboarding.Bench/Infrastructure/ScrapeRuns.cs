@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
-using Onboarding.Data.Jobs;
+using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
 
 namespace Onboarding.Bench.Infrastructure;
@@ -29,11 +29,11 @@ public sealed class ScrapeRuns(BenchSystem system) : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        _subscription = await system.Redis.GetSubscriber().SubscribeAsync(RedisChannel.Pattern(JobQueue.ProgressChannel("*")));
+        _subscription = await system.Redis.GetSubscriber().SubscribeAsync(RedisChannels.AllRuns);
         _subscription.OnMessage(message =>
         {
             // The first one may come before start-scraping's answer names the run: keep it by run id.
-            var runId = message.Channel.ToString()[JobQueue.ProgressChannel("").Length..];
+            var runId = RedisChannels.RunOf(message.Channel);
             _runs.GetOrAdd(runId, _ => new Announcements()).Arrived(Stopwatch.GetTimestamp());
         });
     }

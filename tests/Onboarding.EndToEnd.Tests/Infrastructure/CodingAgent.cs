@@ -11,7 +11,7 @@ public sealed record AgentSession(string Id, string ViewUrl, string WriteToken)
     public string ViewToken => Uri.UnescapeDataString(ViewUrl[(ViewUrl.IndexOf("?t=", StringComparison.Ordinal) + 3)..]);
 }
 
-/// <summary>Plays the coding agent of seed 004 against the composed system: opens a session, streams events, asks for the claim.</summary>
+/// <summary>Plays the coding agent of the session contract against the composed system: opens a session, streams events, asks for the claim.</summary>
 public sealed partial class CodingAgent(ComposedSystem system)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -11,7 +11,7 @@ using static Onboarding.IntegrationTests.Infrastructure.SessionsClient;
 
 namespace Onboarding.IntegrationTests.Api;
 
-/// <summary>Seed 004's claim: lookup, request, preview, confirm, on real Postgres and Redis.</summary>
+/// <summary>The session contract's claim: lookup, request, preview, confirm, on real Postgres and Redis.</summary>
 public sealed class ClaimsApiTests(OnboardingApiFactory factory)
 {
     private readonly SessionsClient _client = new(factory.CreateClient());

@@ -148,6 +148,25 @@ public sealed class HostileTextTests(OnboardingApiFactory factory)
         Assert.Equal(new string('n', 200), (await ReadJsonAsync(kept))["companyName"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("marketContext", """{"basis":"stated","confidence":1e309}""", "confidence")]
+    [InlineData("icp", """{"basis":"stated","confidence":"NaN"}""", "confidence")]
+    [InlineData("companyContext", """{"basis":"stated","confidence":1.5}""", "confidence")]
+    [InlineData("companyContext", """{"basis":"guessed","confidence":0.5}""", "basis")]
+    public async Task EvidenceGivenByHandIsABasisAndAConfidenceFromZeroToOne(string part, string evidence, string field)
+    {
+        var (key, _, _) = await _client.ClaimWorkspaceAsync();
+        var body = part == "companyContext"
+            ? """{"companyContext":{"name":"Acme","website":"https://acme.example","evidence":{"tagline":""" + evidence + "}}}"
+            : "{\"" + part + "\":{\"evidence\":{\"category\":" + evidence + "}}}";
+
+        using var refused = await SendAsync(key, HttpMethod.Put, "/api/context", body);
+
+        await AssertErrorAsync(refused, 400, "invalid_request");
+        Assert.StartsWith($"{part}.evidence.", await ErrorMessageAsync(refused));
+        Assert.Contains($".{field} must be", await ErrorMessageAsync(refused));
+    }
+
     [Fact]
     public async Task ABriefsCompanyNameLongerThanTheProjectsIsRefusedInTheInterviewsEnvelope()
     {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
-using Onboarding.Api.Sessions;
+using Microsoft.Extensions.Hosting;
 using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.Testing;
 using OpenTelemetry.Trace;
@@ -100,7 +100,7 @@ public sealed class PlatformTests(OnboardingApiFactory factory)
         var session = await client.OpenAsync();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(factory.Infrastructure.RedisConnectionString);
         var received = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await redis.GetSubscriber().SubscribeAsync(SessionNotifier.Channel(session.Id), (_, value) => received.TrySetResult((long)value));
+        await redis.GetSubscriber().SubscribeAsync(RedisChannels.Session(session.Id), (_, value) => received.TrySetResult((long)value));
 
         using (await client.AppendAsync(session, Batch(Event("onboarding.step", new { }), Event("onboarding.step", new { }))))
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -14,7 +15,7 @@ using static Onboarding.IntegrationTests.Infrastructure.SessionsClient;
 
 namespace Onboarding.IntegrationTests.Api;
 
-/// <summary>Seeds 000, 001 and 003 on real Postgres and Redis: start-scraping, status, context and regenerate.</summary>
+/// <summary>The workspace contract on real Postgres and Redis: start-scraping, status, context and regenerate.</summary>
 public sealed class WorkspaceApiTests(OnboardingApiFactory factory)
 {
     private readonly SessionsClient _client = new(factory.CreateClient());
@@ -109,7 +110,7 @@ public sealed class WorkspaceApiTests(OnboardingApiFactory factory)
         Assert.Equal("pending", latest["status"]!.GetValue<string>());
         Assert.Equal(second.RunId, latest["runId"]!.GetValue<string>());
         Assert.Matches("^[0-9a-f]{32}$", latest["traceId"]!.GetValue<string>());
-        // Seed 001 shows the error fields as nulls, not absent.
+        // The workspace contract shows the error fields as nulls, not absent.
         Assert.True(latest.AsObject().ContainsKey("errorMessage") && latest["errorMessage"] is null);
         Assert.EndsWith("Z", latest["createdAt"]!.GetValue<string>(), StringComparison.Ordinal);
 
@@ -297,7 +298,7 @@ public sealed class WorkspaceApiTests(OnboardingApiFactory factory)
         }
 
         await factory.Services.GetRequiredService<IConnectionMultiplexer>().GetSubscriber()
-            .PublishAsync(RedisChannel.Literal(JobQueue.ProgressChannel(runId)), runId);
+            .PublishAsync(RedisChannels.Run(runId), runId);
     }
 
     private static async Task<string> NextStatusAsync(StreamReader events)

@@ -167,7 +167,7 @@ public sealed class InterviewClient(HttpClient http, string key)
     public static async Task<JsonNode> ReadAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel))!;
 
-    /// <summary>Seed 002's envelope with the given status and code.</summary>
+    /// <summary>The interview contract's envelope with the given status and code.</summary>
     public static async Task<JsonNode> AssertErrorAsync(HttpResponseMessage response, int status, string code)
     {
         var body = await ReadAsync(response);

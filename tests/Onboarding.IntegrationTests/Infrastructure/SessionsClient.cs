@@ -12,7 +12,7 @@ public sealed record OpenedSession(string Id, string ViewUrl, long ExpiresAt, st
     public string ViewToken => ViewUrl[(ViewUrl.IndexOf("?t=", StringComparison.Ordinal) + 3)..];
 }
 
-/// <summary>The agent's and the viewer's calls, in the wire format of seed 004.</summary>
+/// <summary>The agent's and the viewer's calls, in the wire format of the session contract.</summary>
 public sealed class SessionsClient(HttpClient http)
 {
     public HttpClient Http => http;
@@ -77,7 +77,7 @@ public sealed class SessionsClient(HttpClient http)
     public static async Task<JsonNode> ReadJsonAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel)) ?? throw new InvalidOperationException("empty body");
 
-    /// <summary>Asserts the seed's error envelope with the given status and code.</summary>
+    /// <summary>Asserts the contract's error envelope with the given status and code.</summary>
     public static async Task AssertErrorAsync(HttpResponseMessage response, int status, string code)
     {
         var body = await response.Content.ReadAsStringAsync(Cancel);

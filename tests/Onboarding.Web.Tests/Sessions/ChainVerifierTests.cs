@@ -17,7 +17,7 @@ public class ChainVerifierTests
     [Fact]
     public void GenesisAndFirstHashesMatchValuesComputedOutsideDotNet()
     {
-        // Computed with Python's hashlib from the algorithm in DESIGN.md, so both sides cannot share a mistake.
+        // Computed with Python's hashlib from the algorithm in docs/api/sessions.md, so both sides cannot share a mistake.
         var genesis = ChainVerifier.Genesis(Chains.SessionId);
         var first = ChainVerifier.Next(genesis, 1, "onboarding.session_opened", 1746478290000,
             """{"user_agent":"claude-code/0.5.0","project_hint":"github.com/acme/agents"}""");

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Runtime.CompilerServices;
-using System.Net.Http.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Onboarding.Web.Services;
@@ -17,7 +15,7 @@ namespace Onboarding.Web.Tests.Sessions;
 public sealed class LiveSessionTests : IAsyncDisposable
 {
     private readonly CountingTime _time = new();
-    private readonly FakeApi _api = new();
+    private readonly FakeSessionApi _api = new();
     private readonly FakeUpdates _updates = new();
     private LiveSession? _live;
 
@@ -129,8 +127,7 @@ public sealed class LiveSessionTests : IAsyncDisposable
 
     private async Task<LiveSession> StartAsync(bool waitForSession = true)
     {
-        var http = new HttpClient(_api) { BaseAddress = new Uri("http://api.test") };
-        _live = new LiveSession(new OnboardingApiClient(http, NullLogger<OnboardingApiClient>.Instance), _updates, _time,
+        _live = new LiveSession(new OnboardingApiClient(_api.Client(), NullLogger<OnboardingApiClient>.Instance), _updates, _time,
             NullLogger<LiveSession>.Instance, Chains.SessionId, _api.LastIssuedToken, () => Task.CompletedTask);
         _live.Start();
         if (waitForSession)
@@ -204,69 +201,6 @@ public sealed class LiveSessionTests : IAsyncDisposable
                 finish();
                 return inner.DisposeAsync();
             }
-        }
-    }
-
-    /// <summary>The Api's session read over a chain held in memory, rotating the token on each read.</summary>
-    private sealed class FakeApi : HttpMessageHandler
-    {
-        private readonly List<(string Type, string Payload)> _events = [("onboarding.session_opened", """{"user_agent":"a/1"}""")];
-        private int _reads;
-        private int _staleTokenReads;
-        private int _tokens;
-
-        public int Reads => Volatile.Read(ref _reads);
-
-        public int StaleTokenReads => Volatile.Read(ref _staleTokenReads);
-
-        public string LastIssuedToken { get; private set; } = "token-0";
-
-        public bool Down { get; set; }
-
-        public bool Revoked { get; set; }
-
-        public void Add(string type, string payload)
-        {
-            lock (_events)
-            {
-                _events.Add((type, payload));
-            }
-        }
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref _reads);
-            if (Down)
-            {
-                throw new HttpRequestException("connection refused");
-            }
-
-            if (Revoked)
-            {
-                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.Unauthorized)
-                {
-                    Content = JsonContent.Create(new ApiErrorBody("The token is invalid.", "token_invalid")),
-                });
-            }
-
-            var query = System.Web.HttpUtility.ParseQueryString(request.RequestUri!.Query);
-            if (query["t"] != LastIssuedToken)
-            {
-                Interlocked.Increment(ref _staleTokenReads);
-            }
-
-            var after = long.Parse(query["after"]!, System.Globalization.CultureInfo.InvariantCulture);
-            List<SessionEventView> events;
-            lock (_events)
-            {
-                events = Chains.Build([.. _events]);
-            }
-
-            LastIssuedToken = $"token-{++_tokens}";
-            var opened = Chains.FirstTs;
-            var view = new SessionView(Chains.SessionId, opened, opened + 30L * 24 * 3600 * 1000, false, null, "a/1", null,
-                events.Count, [.. events.Where(e => e.Seq > after)], false, LastIssuedToken, "http://web.test/onboarding/" + Chains.SessionId);
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(view) });
         }
     }
 

@@ -32,6 +32,18 @@ internal static class Chains
         return chain;
     }
 
+    /// <summary>Adds one event to the end of <paramref name="chain"/>, hashed onto its last event.</summary>
+    public static void Append(List<SessionEventView> chain, string type, string payload, string sessionId = SessionId)
+    {
+        var head = chain.Count == 0
+            ? SHA256.HashData(Encoding.UTF8.GetBytes("onboarding.chain/v1\n" + sessionId))
+            : Convert.FromHexString(chain[^1].Hash);
+        var seq = chain.Count + 1;
+        var ts = FirstTs + (seq - 1) * 1000;
+        head = SHA256.HashData([.. head, .. Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{seq}\n{type}\n{ts}\n{payload}"))]);
+        chain.Add(new SessionEventView(seq, type, ts, Payload(payload), Convert.ToHexStringLower(head)));
+    }
+
     /// <summary>A payload element whose raw text is exactly <paramref name="json"/>, as when read from a response.</summary>
     public static JsonElement Payload(string json)
     {

@@ -17,6 +17,11 @@ public sealed partial class SessionViewer
     private int? _observer;
     private (string SessionId, string? Token) _link;
     private string? _tokenInAddressBar;
+    private ElementReference _timeline;
+
+    // Where the page should scroll after the next render: "end" (the tip), "start", or "auto" (follow the tip when the
+    // reader is at the bottom, else keep the reader's place); the first render with events opens at the tip.
+    private string? _placeAfterRender = "end";
 
     [Parameter]
     public string SessionId { get; set; } = "";
@@ -63,6 +68,13 @@ public sealed partial class SessionViewer
                 }
             }
 
+            if (_module is not null && _observer is { } id && !State.Events.IsEmpty)
+            {
+                var place = _placeAfterRender ?? "auto";
+                _placeAfterRender = null;
+                await _module.InvokeVoidAsync("afterRender", id, _timeline, place);
+            }
+
             // Each read hands out a fresh token: show it, so a reload or a copied address uses a live one.
             if (_module is not null && State.Token is { } token && token != _tokenInAddressBar)
             {
@@ -80,13 +92,56 @@ public sealed partial class SessionViewer
     [JSInvokable]
     public void OnVisibilityChanged(bool visible) => _live?.SetVisible(visible);
 
+    /// <summary>Called by the page's script when an end of the window comes near the screen; true when it moved.</summary>
+    [JSInvokable]
+    public async Task<bool> OnEdgeVisible(string edge) => _live is not null && edge switch
+    {
+        "older" => await _live.LoadOlderAsync(),
+        "newer" => await _live.LoadNewerAsync(),
+        _ => false,
+    };
+
+    /// <summary>Called by the page's script when the reader reaches the bottom of the page or leaves it.</summary>
+    [JSInvokable]
+    public void OnFollowingChanged(bool following) => _live?.SetFollowing(following);
+
     private void Retry() => _live?.RefreshNow();
+
+    private async Task ShowOlderAsync() => await (_live?.LoadOlderAsync() ?? Task.FromResult(false));
+
+    private async Task ShowNewerAsync() => await (_live?.LoadNewerAsync() ?? Task.FromResult(false));
+
+    private Task JumpToStartAsync() => JumpAsync("start", live => live.JumpToStartAsync());
+
+    private Task JumpToLatestAsync()
+    {
+        _live?.SetFollowing(true);
+        return JumpAsync("end", live => live.JumpToLatestAsync());
+    }
+
+    private async Task JumpAsync(string place, Func<LiveSession, Task<bool>> move)
+    {
+        if (_live is null)
+        {
+            return;
+        }
+
+        _placeAfterRender = place;
+        await move(_live);
+        // Scroll even when the window was there already.
+        _placeAfterRender = place;
+        StateHasChanged();
+    }
+
+    private static string Count(long n) => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     public async ValueTask DisposeAsync()
     {
         if (_live is not null)
         {
             await _live.DisposeAsync();
+            // A scroll reported by the page after this finds nothing to move.
+            _live = null;
         }
 
         if (_module is not null)

@@ -1,17 +1,123 @@
-// Reports the tab's visibility to the viewer (it polls every second while visible, every 30 s when hidden)
-// and swaps the rotated view token into the address bar without a navigation.
-const listeners = new Map();
+// Reports the tab's visibility to the viewer (it polls every second while visible, every 30 s when hidden),
+// swaps the rotated view token into the address bar without a navigation, and scrolls the window of events:
+// it opens at the tip, follows the tip while the reader is at the bottom, keeps the reader's place when events
+// come in front or are let go, and asks for more when an end of the window comes near the screen.
+const viewers = new Map();
 let nextId = 1;
 
 const isVisible = () => document.visibilityState === 'visible';
 
+// How near the bottom counts as following the tip, and how far off screen an end starts loading.
+const followSlack = 64;
+const edgeMargin = '800px 0px';
+
+function scrollerOf(element) {
+  for (let node = element?.parentElement; node; node = node.parentElement) {
+    const overflow = getComputedStyle(node).overflowY;
+    if ((overflow === 'auto' || overflow === 'scroll') && node.scrollHeight > node.clientHeight) {
+      return node;
+    }
+  }
+  return document.scrollingElement;
+}
+
+function isFollowing(scroller) {
+  return scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - followSlack;
+}
+
+// The first card still on screen, and where it is: what to keep in place when the window changes.
+function capture(state) {
+  const cards = state.list?.querySelectorAll('article[data-seq]') ?? [];
+  state.first = cards[0]?.dataset.seq;
+  for (const card of cards) {
+    const box = card.getBoundingClientRect();
+    if (box.bottom > 0) {
+      state.anchor = { seq: card.dataset.seq, top: box.top };
+      return;
+    }
+  }
+  state.anchor = null;
+}
+
+function restore(state) {
+  const anchor = state.anchor;
+  const card = anchor && state.list?.querySelector(`article[data-seq="${anchor.seq}"]`);
+  if (card) {
+    state.scroller.scrollTop += card.getBoundingClientRect().top - anchor.top;
+  }
+}
+
+function onScroll(state) {
+  if (state.frame) return;
+  state.frame = requestAnimationFrame(() => {
+    state.frame = 0;
+    if (!state.scroller) return;
+    capture(state);
+    const following = isFollowing(state.scroller);
+    if (following !== state.following) {
+      state.following = following;
+      state.viewer.invokeMethodAsync('OnFollowingChanged', following).catch(() => { });
+    }
+  });
+}
+
+function watchEdges(state) {
+  state.edges?.disconnect();
+  const root = state.scroller === document.scrollingElement ? null : state.scroller;
+  state.edges = new IntersectionObserver(entries => {
+    for (const entry of entries) {
+      if (entry.isIntersecting) load(state, entry.target.dataset.edge);
+    }
+  }, { root, rootMargin: edgeMargin });
+  state.list.querySelectorAll('li[data-edge]').forEach(edge => state.edges.observe(edge));
+}
+
+function load(state, edge) {
+  if (state.loading || Date.now() < state.pausedUntil) return;
+  state.loading = true;
+  capture(state);
+  state.viewer.invokeMethodAsync('OnEdgeVisible', edge)
+    .then(moved => { if (!moved) state.pausedUntil = Date.now() + 2000; })
+    .catch(() => { state.pausedUntil = Date.now() + 2000; })
+    .finally(() => { state.loading = false; });
+}
+
+// After each render of the events: place the page ("end", "start" or "auto"), then watch the window's ends again
+// (observing anew reports an end that is still near the screen, so a short window keeps filling).
+export function afterRender(id, list, place) {
+  const state = viewers.get(id);
+  if (!state || !list) return;
+  if (state.list !== list) {
+    state.scrollTarget?.removeEventListener('scroll', state.scrollListener);
+    state.list = list;
+    state.scroller = scrollerOf(list);
+    const target = state.scroller === document.scrollingElement ? window : state.scroller;
+    target.addEventListener('scroll', state.scrollListener, { passive: true });
+    state.scrollTarget = target;
+  }
+  if (place === 'end' || (place === 'auto' && state.following)) {
+    state.scroller.scrollTop = state.scroller.scrollHeight;
+    state.following = true;
+  } else if (place === 'start') {
+    list.scrollIntoView({ block: 'start' });
+    state.following = isFollowing(state.scroller);
+  } else if (list.querySelector('article[data-seq]')?.dataset.seq !== state.first) {
+    // Cards came in front of the one being read, or were let go before it.
+    restore(state);
+  }
+  capture(state);
+  watchEdges(state);
+}
+
 export function connect(viewer) {
   const id = nextId++;
-  const listener = () => {
+  const state = { viewer, following: true, anchor: null, loading: false, pausedUntil: 0, frame: 0 };
+  state.scrollListener = () => onScroll(state);
+  state.visibilityListener = () => {
     viewer.invokeMethodAsync('OnVisibilityChanged', isVisible()).catch(() => { });
   };
-  document.addEventListener('visibilitychange', listener);
-  listeners.set(id, listener);
+  document.addEventListener('visibilitychange', state.visibilityListener);
+  viewers.set(id, state);
   let timeZone = null;
   try {
     timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone ?? null;
@@ -22,10 +128,12 @@ export function connect(viewer) {
 }
 
 export function disconnect(id) {
-  const listener = listeners.get(id);
-  if (listener) {
-    document.removeEventListener('visibilitychange', listener);
-    listeners.delete(id);
+  const state = viewers.get(id);
+  if (state) {
+    document.removeEventListener('visibilitychange', state.visibilityListener);
+    state.scrollTarget?.removeEventListener('scroll', state.scrollListener);
+    state.edges?.disconnect();
+    viewers.delete(id);
   }
 }
 

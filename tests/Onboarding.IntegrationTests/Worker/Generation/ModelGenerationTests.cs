@@ -269,7 +269,7 @@ public sealed class ModelGenerationTests : IDisposable
         var (result, spans) = await GenerateTracedAsync(host, site);
 
         Assert.Equal((GeneratorKind.Offline, GeneratorKind.Offline, GeneratorKind.Offline), (result.CompanyBy, result.MarketBy, result.IcpBy));
-        Assert.Equal(OfflineGenerationTests.Json(OfflineContextExtractor.Extract(site)), OfflineGenerationTests.Json(result));
+        Assert.Equal(SiteFixtures.Json(OfflineContextExtractor.Extract(site)), SiteFixtures.Json(result));
         Assert.Equal(3, spans.Count);
         Assert.All(spans, span => Assert.Equal("offline", span.GetTagItem(ContextGenerator.GeneratorTag)));
     }

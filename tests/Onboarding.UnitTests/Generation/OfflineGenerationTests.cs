@@ -1,10 +1,10 @@
-using System.Text.Json;
+using Onboarding.Testing;
 using Onboarding.Data.Model;
 using Onboarding.Worker.Crawling;
 using Onboarding.Worker.Generation;
 using Onboarding.Worker.Generation.Offline;
 
-namespace Onboarding.IntegrationTests.Worker.Generation;
+namespace Onboarding.UnitTests.Generation;
 
 /// <summary>
 /// The offline extractor on real companies' pages (<c>Sites/*.site</c>): two developer-tool SaaS (Plausible Analytics,
@@ -257,8 +257,8 @@ public sealed class OfflineGenerationTests
         var second = await generator.GenerateAsync(site, TestContext.Current.CancellationToken);
 
         Assert.Equal((GeneratorKind.Offline, GeneratorKind.Offline, GeneratorKind.Offline), (first.CompanyBy, first.MarketBy, first.IcpBy));
-        Assert.Equal(Json(OfflineContextExtractor.Extract(site)), Json(first));
-        Assert.Equal(Json(first), Json(second));
+        Assert.Equal(SiteFixtures.Json(OfflineContextExtractor.Extract(site)), SiteFixtures.Json(first));
+        Assert.Equal(SiteFixtures.Json(first), SiteFixtures.Json(second));
     }
 
     internal static (CompanyContext Company, MarketContext Market, IdealCustomerProfile Icp) Generate(CrawledSite site)
@@ -266,7 +266,4 @@ public sealed class OfflineGenerationTests
         var result = OfflineContextExtractor.Extract(site);
         return (result.Company, result.Market, result.Icp);
     }
-
-    internal static string Json(GeneratedContext context) =>
-        JsonSerializer.Serialize(new { context.Company, context.Market, context.Icp }, JsonSerializerOptions.Web);
 }

@@ -1,6 +1,7 @@
+using Onboarding.Worker.Generation;
 using Onboarding.Worker.Crawling;
 
-namespace Onboarding.IntegrationTests.Worker.Generation;
+namespace Onboarding.Testing;
 
 /// <summary>
 /// Reads the <c>Sites/*.site</c> fixtures: pages of real companies' websites written as text. A page starts with
@@ -12,7 +13,7 @@ public static class SiteFixtures
 {
     public static CrawledSite Load(string name)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Worker", "Generation", "Sites", name + ".site");
+        var path = Path.Combine(AppContext.BaseDirectory, "Sites", name + ".site");
         return Parse(File.ReadAllText(path));
     }
 
@@ -68,4 +69,8 @@ public static class SiteFixtures
 
         return new CrawledSite(pages[0].Url, pages);
     }
+
+    /// <summary>A generation's three parts as JSON, to compare two generations whole.</summary>
+    public static string Json(GeneratedContext context) =>
+        System.Text.Json.JsonSerializer.Serialize(new { context.Company, context.Market, context.Icp }, System.Text.Json.JsonSerializerOptions.Web);
 }

@@ -1,7 +1,8 @@
+using Onboarding.Testing;
 using Onboarding.Worker.Crawling;
 using Onboarding.Worker.Generation.Offline;
 
-namespace Onboarding.IntegrationTests.Worker.Generation;
+namespace Onboarding.UnitTests.Generation;
 
 /// <summary>The offline extractor on sites that give it little, too much, or something unusual.</summary>
 public sealed class OfflineGenerationEdgeCaseTests

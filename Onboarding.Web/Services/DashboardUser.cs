@@ -1,8 +1,11 @@
 using System.Security.Claims;
 
-namespace Onboarding.Web.Dashboard;
+namespace Onboarding.Web.Services;
 
-/// <summary>What a dashboard sign-in knows about its user; the API key stays inside the server-side ticket.</summary>
+/// <summary>
+/// What a dashboard sign-in knows about its user; the API key stays inside the server-side ticket. The Api clients read
+/// the key from here, and the sign-in (Dashboard/) writes it.
+/// </summary>
 public static class DashboardUser
 {
     public const string Scheme = "Dashboard";

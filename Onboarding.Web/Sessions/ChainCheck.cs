@@ -1,0 +1,77 @@
+using Onboarding.Web.Services;
+
+namespace Onboarding.Web.Sessions;
+
+/// <summary>
+/// Verifies a session's whole chain page by page, carrying only the running hash: the pages are read, checked and let
+/// go, so a circuit's memory does not grow with the session. Events the viewer has just read at the tip are offered
+/// here too, and taken when they continue what is verified, so keeping up with a live session needs no second read;
+/// nothing verified is verified again.
+/// </summary>
+public sealed class ChainCheck(string sessionId)
+{
+    /// <summary>Events per verification read: a few pages of the window's size, bounded so a read's JSON stays small.</summary>
+    public const int PageSize = 250;
+
+    private readonly ChainVerifier _verifier = new(sessionId);
+    private readonly Lock _gate = new();
+
+    public ChainStatus Status
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _verifier.Status;
+            }
+        }
+    }
+
+    /// <summary>Takes events read elsewhere when they continue the verified chain; others wait for <see cref="ReadOnAsync"/>.</summary>
+    public ChainStatus Offer(IReadOnlyList<SessionEventView> events)
+    {
+        lock (_gate)
+        {
+            var next = events.SkipWhile(e => e.Seq <= _verifier.Status.VerifiedCount).ToList();
+            if (next.Count > 0 && next[0].Seq == _verifier.Status.VerifiedCount + 1)
+            {
+                _verifier.Append(next);
+            }
+
+            return _verifier.Status;
+        }
+    }
+
+    /// <summary>
+    /// Reads and verifies the events after the verified ones up to <paramref name="lastSeq"/>, reporting after each page.
+    /// Returns the read's failure when one stopped it (it carries on from there next time), else null.
+    /// </summary>
+    public async Task<SessionRead?> ReadOnAsync(
+        Func<EventRange, CancellationToken, Task<SessionRead>> read, long lastSeq, Func<ChainStatus, Task> progress, CancellationToken cancellationToken)
+    {
+        while (Status is { IsBroken: false } status && status.VerifiedCount < lastSeq)
+        {
+            var page = await read(EventRange.Following(status.VerifiedCount, PageSize), cancellationToken);
+            if (page.View is not { } view)
+            {
+                return page;
+            }
+
+            if (view.Events.Count == 0)
+            {
+                // The session says it has more than it returns: that is for the next read to sort out, not a loop.
+                return null;
+            }
+
+            lock (_gate)
+            {
+                // An offer may have verified part of the page meanwhile; the rest must follow on without a gap.
+                _verifier.Append(view.Events.Where(e => e.Seq > _verifier.Status.VerifiedCount));
+            }
+
+            await progress(Status);
+        }
+
+        return null;
+    }
+}
