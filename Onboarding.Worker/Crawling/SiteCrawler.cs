@@ -64,6 +64,13 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
         var fetching = new Dictionary<Task<ReadPage?>, (PageLink Link, int Depth, int Taken)>();
         var found = 0;
         var taken = 0;
+        var skipped = new List<(Uri Url, string Reason)>();
+        void Skipped(Uri url, string reason)
+        {
+            skipped.Add((url, reason));
+            SkippedLink(url, reason);
+        }
+
         void Discover(ReadPage page, int depth)
         {
             foreach (var link in page.Links)
@@ -89,6 +96,9 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
         }
 
         Discover(site.HomePage, 1);
+        // The sitemap lists pages the home page may not link to (a pricing page two clicks away).
+        var sitemap = await SitemapAsync(site, deadline.Token);
+        Discover(new ReadPage(site.HomePage.Page, sitemap), 2);
         progress?.Invoke(new CrawlProgress(found, pages.Count));
         while (true)
         {
@@ -134,13 +144,42 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
             progress?.Invoke(new CrawlProgress(found, pages.Count));
         }
 
+        // One step of the run's timeline says which found links were left and why.
+        if (skipped.Count > 0)
+        {
+            using var summary = RunTelemetry.Source.StartActivity("skip links")?.SetTag(Jobs.RunTimeline.DetailTag,
+                $"{skipped.Count} links not taken: " + string.Join("; ", skipped.Select(s => $"{s.Url.PathAndQuery} ({s.Reason})")));
+        }
+
         logger.LogInformation("Crawled {Pages} pages of {Site} ({Found} links found)", pages.Count, site.Home, found);
         // In the order the links were chosen, not the order the fetches happened to end.
         return new CrawledSite(site.Home, pages.OrderBy(p => p.Taken).Select(p => p.Page.Page).ToList());
     }
 
-    /// <summary>Why a found link was not taken: in the log, and as an event of the crawl's span for the run's timeline.</summary>
-    private void Skipped(Uri url, string reason)
+    /// <summary>The same-site page URLs of <c>/sitemap.xml</c>, or none: a sitemap is a hint, so any failure adds nothing.</summary>
+    private async Task<List<PageLink>> SitemapAsync(OpenedSite site, CancellationToken cancellationToken)
+    {
+        var url = new Uri(site.Home, "/sitemap.xml");
+        if (!site.Robots.IsAllowed(url))
+        {
+            return [];
+        }
+
+        using var span = RunTelemetry.Source.StartActivity("read sitemap")?.SetTag(Jobs.RunTimeline.DetailTag, url.ToString());
+        try
+        {
+            var (_, status, _, body) = await GetAsync(url, "The sitemap", sameSiteAs: url, cancellationToken);
+            span?.SetTag("http.response.status_code", (int)status);
+            return status == HttpStatusCode.OK ? Sitemap.Links(body, site.Home) : [];
+        }
+        catch (Exception e) when (e is CrawlException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Why a found link was not taken: in the log, and as an event of the crawl's span.</summary>
+    private void SkippedLink(Uri url, string reason)
     {
         logger.LogDebug("Skipped {Url}: {Reason}", url, reason);
         Activity.Current?.AddEvent(new ActivityEvent("link.skipped", tags: new ActivityTagsCollection { ["url.full"] = url.ToString(), ["reason"] = reason }));
@@ -195,7 +234,7 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
                 throw new CrawlException(CrawlFailure.NotHtml, $"{what} is not an HTML page ({mediaType ?? "no content type"}).");
             }
 
-            var html = Decode(body, contentType);
+            var html = Charset.Decode(body, contentType);
             return PageReader.Read(final, html);
         }
         catch (Exception e)
@@ -349,30 +388,6 @@ public sealed class SiteCrawler(HttpClient http, IOptions<CrawlerOptions> option
         }
 
         return new CrawlException(CrawlFailure.Unreachable, $"{what} could not be reached ({url}): {e.GetBaseException().Message}", transient: true, e);
-    }
-
-    private static string Decode(byte[] body, MediaTypeHeaderValue? contentType)
-    {
-        var charset = contentType?.CharSet?.Trim('"');
-        if (charset is null)
-        {
-            // A <meta charset> near the top; else UTF-8, which most of the web is.
-            var head = Encoding.ASCII.GetString(body.AsSpan(0, Math.Min(body.Length, 2048)));
-            var at = head.IndexOf("charset=", StringComparison.OrdinalIgnoreCase);
-            if (at >= 0)
-            {
-                charset = new string(head[(at + 8)..].TrimStart('"', '\'').TakeWhile(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_').ToArray());
-            }
-        }
-
-        try
-        {
-            return (charset is { Length: > 0 } ? Encoding.GetEncoding(charset) : Encoding.UTF8).GetString(body);
-        }
-        catch (ArgumentException)
-        {
-            return Encoding.UTF8.GetString(body);
-        }
     }
 
     private static string Reason(HttpStatusCode status) =>

@@ -25,4 +25,14 @@ public sealed class CrawlTests
         Assert.DoesNotContain(server.Requests, r => r.Path.StartsWith("/en/", StringComparison.Ordinal) || r.Path.StartsWith("/de/", StringComparison.Ordinal));
         Assert.All(site.Pages, p => Assert.StartsWith("/fr/", p.Url.AbsolutePath, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_page_only_the_sitemap_lists_is_crawled_and_other_hosts_in_it_are_not()
+    {
+        var (site, context, server) = await FixtureSite.CrawlAsync("sitemap");
+
+        Assert.Contains("/pricing/", server.PagesServed);
+        Assert.Equal(2, site.Pages.Count);
+        Assert.Contains("Grower: $19/month", context.Company.Pricing);
+    }
 }

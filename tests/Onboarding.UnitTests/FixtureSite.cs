@@ -22,8 +22,8 @@ internal sealed class FixtureSite(string folder) : HttpMessageHandler
     /// <summary>Every path requested, query included, with the status answered.</summary>
     public List<(string Path, int Status)> Requests { get; } = [];
 
-    /// <summary>Paths answered 200 with a page (robots.txt and redirects left out).</summary>
-    public IEnumerable<string> PagesServed => Requests.Where(r => r.Status == 200).Select(r => r.Path);
+    /// <summary>Paths answered 200 with a page (robots.txt, the sitemap and redirects left out).</summary>
+    public IEnumerable<string> PagesServed => Requests.Where(r => r.Status == 200 && !r.Path.EndsWith(".xml", StringComparison.Ordinal)).Select(r => r.Path);
 
     public static async Task<(CrawledSite Site, GeneratedContext Context, FixtureSite Server)> CrawlAsync(string folder, string start = "/")
     {
@@ -52,7 +52,7 @@ internal sealed class FixtureSite(string folder) : HttpMessageHandler
         }
 
         response.Content = new ByteArrayContent(file is null ? Encoding.UTF8.GetBytes("<h1>Not found</h1>") : File.ReadAllBytes(file));
-        response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/html") { CharSet = "utf-8" };
+        response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(path.EndsWith(".xml", StringComparison.Ordinal) ? "application/xml" : "text/html") { CharSet = "utf-8" };
         return Task.FromResult(response);
     }
 
@@ -65,7 +65,7 @@ internal sealed class FixtureSite(string folder) : HttpMessageHandler
             return File.Exists(index) ? (HttpStatusCode.OK, null, index) : (HttpStatusCode.NotFound, null, null);
         }
 
-        if (File.Exists(local) && local.EndsWith(".html", StringComparison.Ordinal))
+        if (File.Exists(local) && (local.EndsWith(".html", StringComparison.Ordinal) || local.EndsWith(".xml", StringComparison.Ordinal)))
         {
             return (HttpStatusCode.OK, null, local);
         }

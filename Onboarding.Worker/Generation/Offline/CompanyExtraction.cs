@@ -296,8 +296,7 @@ internal static partial class CompanyExtraction
 
         foreach (var page in site.Pages.Where(p => p.Kind is PageKind.Home or PageKind.Product or PageKind.Other))
         {
-            // A heading on a page of no particular kind needs another sighting to count as an offering.
-            var weight = page.Kind == PageKind.Product ? 3 : page.Kind == PageKind.Home ? 2 : 1;
+            var weight = page.Kind == PageKind.Product ? 3 : 2;
             foreach (var heading in page.Lines.Where(l => l.Kind == LineKind.Heading))
             {
                 if (!IsOfferingHeading(heading.Text, name, brand) || planKeys.Contains(Text.Key(heading.Text)))
@@ -307,7 +306,7 @@ internal static partial class CompanyExtraction
 
                 var candidate = evidence.Add(heading.Text, weight, page);
                 var detail = page.SentenceUnder(heading.Index);
-                if (candidate is not null && detail is not null && weight > candidate.DetailWeight && !Text.IsQuestion(detail))
+                if (candidate is not null && detail is not null && weight > candidate.DetailWeight && !Text.IsQuestion(detail) && !DescribesAnother(detail, heading.Text))
                 {
                     candidate.Detail = Text.Truncate(detail, 300);
                     candidate.DetailWeight = weight;
@@ -369,6 +368,14 @@ internal static partial class CompanyExtraction
         }
 
         return evidence.Top(MaxProducts, minimum: 2, share: 0.15);
+    }
+
+    /// <summary>"Certbot is a Python-based utility …" under "Client Software": the sentence defines another thing, named first.</summary>
+    private static bool DescribesAnother(string sentence, string heading)
+    {
+        var words = Text.Words(sentence);
+        return words.Count > 2 && char.IsUpper(words[0][0]) && words[1] is "is" or "are" && !heading.Contains(words[0], StringComparison.OrdinalIgnoreCase)
+            && words[0] is not ("It" or "This" or "These" or "They" or "We" or "You" or "Our" or "Your" or "The" or "A" or "An");
     }
 
     private static bool IsOfferingHeading(string heading, string name, string brand)

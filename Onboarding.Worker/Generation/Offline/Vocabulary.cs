@@ -78,8 +78,7 @@ internal static class Vocabulary
         new("Store owners and merchants", @"merchants|store owners?|shop owners?|online sellers?"),
         new("Small business owners", @"small business owners?|business owners?"),
         new("Executives", @"executives|leadership teams?|C-suite"),
-        new("Individuals and families", @"famil(?:y|ies)|personal use|personal life|households?"),
-        new("Students and teachers", @"students|teachers|learners"),
+        new("Individuals and families", @"families|(?:your|my|whole|the) family|friends(?:,| and| or) family|family members|personal use|personal life|households"),
         new("Hosting providers", @"hosting providers?|web hosts?|hosting companies"),
     ];
 
