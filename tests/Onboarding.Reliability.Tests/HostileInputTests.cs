@@ -312,8 +312,9 @@ public sealed class HostileInputTests(ScaledSystem system)
                     {
                         obj[name] = Poison(leaf, ref fields);
                     }
-                    else if (obj[name] is { } child)
+                    else if (obj[name] is { } child && name != "evidence")
                     {
+                        // Evidence is the generator's closed set of marks (stated or inferred, a confidence), not text.
                         Poison(child, ref fields);
                     }
                 }

@@ -81,6 +81,12 @@ public sealed class ModelGenerationTests : IDisposable
         // One span per generation, tagged with the path that produced it.
         Assert.Equal(["generate.company", "generate.icp", "generate.market"], spans.Select(s => s.OperationName).Order());
         Assert.All(spans, span => Assert.Equal("model", span.GetTagItem(ContextGenerator.GeneratorTag)));
+
+        // Each model call is a span of its own, in OpenTelemetry's gen_ai conventions (as the Aspire dashboard shows them), under its generation.
+        var calls = _spans.Where(s => s.TraceId == spans[0].TraceId && s.GetTagItem("gen_ai.operation.name") is "chat").ToList();
+        Assert.Equal(3, calls.Count);
+        Assert.All(calls, call => Assert.Contains(spans, generation => generation.SpanId == call.ParentSpanId));
+        Assert.All(calls, call => Assert.False(string.IsNullOrEmpty(call.GetTagItem("gen_ai.request.model") as string)));
     }
 
     public static TheoryData<string> Failures => new() { "server error", "garbage", "foreign sources", "markup only" };
