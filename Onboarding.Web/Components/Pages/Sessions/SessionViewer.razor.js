@@ -11,14 +11,20 @@ const isVisible = () => document.visibilityState === 'visible';
 const followSlack = 64;
 const edgeMargin = '800px 0px';
 
+// The element that scrolls the list: its nearest ancestor that scrolls its overflow, whether or not the content overflows
+// yet (a first render can be shorter than the screen; choosing by height then picked the document, which never moved).
 function scrollerOf(element) {
-  for (let node = element?.parentElement; node; node = node.parentElement) {
+  for (let node = element?.parentElement; node && node !== document.body; node = node.parentElement) {
     const overflow = getComputedStyle(node).overflowY;
-    if ((overflow === 'auto' || overflow === 'scroll') && node.scrollHeight > node.clientHeight) {
+    if (overflow === 'auto' || overflow === 'scroll') {
       return node;
     }
   }
   return document.scrollingElement;
+}
+
+function toEnd(state) {
+  state.scroller.scrollTop = state.scroller.scrollHeight;
 }
 
 function isFollowing(scroller) {
@@ -94,9 +100,13 @@ export function afterRender(id, list, place) {
     const target = state.scroller === document.scrollingElement ? window : state.scroller;
     target.addEventListener('scroll', state.scrollListener, { passive: true });
     state.scrollTarget = target;
+    // Cards grow after they render (fonts, wrapping, components drawing themselves): a reader at the tip stays there.
+    state.resizes?.disconnect();
+    state.resizes = new ResizeObserver(() => { if (state.following) toEnd(state); });
+    state.resizes.observe(list);
   }
   if (place === 'end' || (place === 'auto' && state.following)) {
-    state.scroller.scrollTop = state.scroller.scrollHeight;
+    toEnd(state);
     state.following = true;
   } else if (place === 'start') {
     list.scrollIntoView({ block: 'start' });
@@ -133,6 +143,7 @@ export function disconnect(id) {
     document.removeEventListener('visibilitychange', state.visibilityListener);
     state.scrollTarget?.removeEventListener('scroll', state.scrollListener);
     state.edges?.disconnect();
+    state.resizes?.disconnect();
     viewers.delete(id);
   }
 }
