@@ -43,7 +43,7 @@ public static class SessionsApi
             .WithSummary("Read a session and its event chain")
             .WithDescription("The viewer's read. Requires the token from view_url (or a rotated one) as t. Returns the session and a page of its events, oldest first: "
                 + "without after or before, from the first event; with after=<seq>, the ones after it; with before=<seq>, the newest ones before it "
-                + "(before=9223372036854775807 reads the newest events). limit caps the page (default and maximum 1000); has_more says whether more lie in the direction read. "
+                + "(before=9223372036854775807 reads the newest events). limit caps the page (default and maximum 1000), as does 1 MiB of payloads (a larger event is a page of one); has_more says whether more lie in the direction read. "
                 + "Each response carries a fresh view_token for the next read. Tampered, expired, revoked and other-session tokens all get 401 token_invalid.")
             .Produces<SessionView>()
             .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status410Gone)

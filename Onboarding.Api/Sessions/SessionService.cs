@@ -155,26 +155,7 @@ public sealed class SessionService(
             return Errors.TokenInvalid();
         }
 
-        // One range scan of the primary key (session_id, seq) either way; one row more than asked tells whether more follow.
-        var events = db.SessionEvents.AsNoTracking().Where(e => e.SessionId == sessionId);
-        events = window.Before is { } before
-            ? events.Where(e => e.Seq < before).OrderByDescending(e => e.Seq)
-            : events.Where(e => e.Seq > window.After).OrderBy(e => e.Seq);
-        var page = await events
-            .Take(window.Limit + 1)
-            .Select(e => new SessionEventView(e.Seq, e.Type, e.Ts, new RawJson(e.Payload), Convert.ToHexStringLower(e.Hash)))
-            .ToListAsync(cancellationToken);
-        var hasMore = page.Count > window.Limit;
-        if (hasMore)
-        {
-            page.RemoveAt(page.Count - 1);
-        }
-
-        if (window.Before is not null)
-        {
-            page.Reverse();
-        }
-
+        var (page, hasMore) = await EventPages.ReadAsync(db, sessionId, window, _options.MaxBytesPerRead, cancellationToken);
         var rotated = viewTokens.Issue(sessionId, session.TokenGeneration, now + _options.RotatedViewTokenLifetime);
         return new SessionView(
             session.Id,
