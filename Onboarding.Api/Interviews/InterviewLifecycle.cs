@@ -18,7 +18,7 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
 
     private static readonly AgentPersonality Personality = new(OfflineInterviewer.Name, "Startup interviewer", "warm, concise, curious");
 
-    public async Task<InterviewOutcome<InterviewStartResponse>> StartAsync(
+    public async Task<Outcome<InterviewStartResponse>> StartAsync(
         Workspace workspace, StartInterviewRequest request, IdempotencyRequest? idempotent, CancellationToken cancellationToken)
     {
         if (InterviewRules.CheckStart(request, workspace.UserId) is { } problem)
@@ -35,7 +35,7 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
         if (idempotent is not null && await idempotency.ClaimAsync(idempotent, cancellationToken) is { } first)
         {
             return Idempotency.SameRequest(first, idempotent)
-                ? new InterviewOutcome<InterviewStartResponse>(JsonSerializer.Deserialize<InterviewStartResponse>(first.ResponseBody, JsonSerializerOptions.Web), null, Replayed: true)
+                ? new Outcome<InterviewStartResponse>(JsonSerializer.Deserialize<InterviewStartResponse>(first.ResponseBody, JsonSerializerOptions.Web), null, Replayed: true)
                 : InterviewErrors.IdempotencyKeyReused();
         }
 
@@ -116,7 +116,7 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
     }
 
     /// <summary>The given interview, or the user's most recent active or paused one when no id is given.</summary>
-    public async Task<InterviewOutcome<InterviewStatusResponse>> StatusAsync(Workspace workspace, string? sessionId, CancellationToken cancellationToken)
+    public async Task<Outcome<InterviewStatusResponse>> StatusAsync(Workspace workspace, string? sessionId, CancellationToken cancellationToken)
     {
         var sessions = db.InterviewSessions.AsNoTracking().Where(s => s.UserId == workspace.UserId);
         InterviewSession? session;
@@ -147,7 +147,7 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
             await store.CompletionAsync(session, cancellationToken));
     }
 
-    public Task<InterviewOutcome<MessageResponse>> PauseAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken) =>
+    public Task<Outcome<MessageResponse>> PauseAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken) =>
         ChangeAsync(workspace, request, session => session.Status switch
         {
             InterviewStatus.Completed => InterviewErrors.InvalidState("Cannot pause a completed session.", "revise"),
@@ -155,7 +155,7 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
             _ => Set(session, InterviewStatus.Paused, "Session paused successfully"),
         }, cancellationToken);
 
-    public Task<InterviewOutcome<MessageResponse>> AbandonAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken) =>
+    public Task<Outcome<MessageResponse>> AbandonAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken) =>
         ChangeAsync(workspace, request, session => session.Status switch
         {
             InterviewStatus.Completed => InterviewErrors.InvalidState("Cannot abandon a completed session."),
@@ -163,7 +163,7 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
         }, cancellationToken);
 
     /// <summary>An abandoned or paused interview becomes active again, exactly where it was.</summary>
-    public async Task<InterviewOutcome<InterviewStartResponse>> RecoverAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<InterviewStartResponse>> RecoverAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var session = await store.FindLockedAsync(workspace, request.SessionId, cancellationToken);
@@ -186,7 +186,7 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
     }
 
     /// <summary>The summary's Revise: back to active, cancelling an analysis that has not started.</summary>
-    public async Task<InterviewOutcome<ReviseResponse>> ReviseAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<ReviseResponse>> ReviseAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var session = await store.FindLockedAsync(workspace, request.SessionId, cancellationToken);
@@ -229,8 +229,8 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
         return new ReviseResponse(true, "reset", queueDeleted);
     }
 
-    private async Task<InterviewOutcome<MessageResponse>> ChangeAsync(
-        Workspace workspace, SessionRequest request, Func<InterviewSession, InterviewOutcome<MessageResponse>> change, CancellationToken cancellationToken)
+    private async Task<Outcome<MessageResponse>> ChangeAsync(
+        Workspace workspace, SessionRequest request, Func<InterviewSession, Outcome<MessageResponse>> change, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var session = await store.FindLockedAsync(workspace, request.SessionId, cancellationToken);
@@ -249,7 +249,7 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
         return outcome;
     }
 
-    private InterviewOutcome<MessageResponse> Set(InterviewSession session, string status, string message)
+    private Outcome<MessageResponse> Set(InterviewSession session, string status, string message)
     {
         if (session.Status != status)
         {

@@ -8,14 +8,6 @@ using Onboarding.Data.Model;
 
 namespace Onboarding.Api.Sessions;
 
-/// <summary>A value, or the error to answer with; <see cref="Replayed"/> marks an idempotent replay.</summary>
-public readonly record struct Outcome<T>(T? Value, JsonHttpResult<ApiError>? Error, bool Replayed = false)
-{
-    public static implicit operator Outcome<T>(T value) => new(value, null);
-
-    public static implicit operator Outcome<T>(JsonHttpResult<ApiError> error) => new(default, error);
-}
-
 /// <summary>
 /// Opens sessions, appends to their chains and reads them. Appends to one session are serialised by a
 /// row lock on the session, which holds the chain's tip; that is what keeps sequence numbers gap-free

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Onboarding.Api.Infrastructure;
-using Onboarding.Api.Sessions;
 using Onboarding.Data.Infrastructure;
 using Onboarding.Data.Jobs;
 using Onboarding.Data.Model;
