@@ -31,14 +31,14 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
             return InterviewErrors.InvalidPlan("planType must be trial, sprint, founder or enterprise.");
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (idempotent is not null && await idempotency.ClaimAsync(idempotent, cancellationToken) is { } first)
-        {
-            return Idempotency.SameRequest(first, idempotent)
-                ? new Outcome<InterviewStartResponse>(JsonSerializer.Deserialize<InterviewStartResponse>(first.ResponseBody, JsonSerializerOptions.Web), null, Replayed: true)
-                : InterviewErrors.IdempotencyKeyReused();
-        }
+        return await idempotency.CommitOnceAsync(
+            idempotent, StatusCodes.Status200OK, InterviewErrors.IdempotencyKeyReused(), () => OpenAsync(workspace, request, cancellationToken), cancellationToken,
+            JsonSerializerOptions.Web);
+    }
 
+    /// <summary>Resumes the interview the request names or the open one, or starts a new one within the plan's limit; the caller commits.</summary>
+    private async Task<Outcome<InterviewStartResponse>> OpenAsync(Workspace workspace, StartInterviewRequest request, CancellationToken cancellationToken)
+    {
         await store.LockUserAsync(workspace, cancellationToken);
         var plan = await db.Orgs.Where(o => o.Id == workspace.OrgId).Select(o => o.Plan).SingleAsync(cancellationToken);
         if (request.PlanType is not null && request.PlanType != plan)
@@ -105,14 +105,7 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
         session.Status = InterviewStatus.Active;
         session.LastActivityAt = now;
         await db.SaveChangesAsync(cancellationToken);
-        var response = await StartViewAsync(session, resumed, cancellationToken);
-        if (idempotent is not null)
-        {
-            await idempotency.CompleteAsync(idempotent, StatusCodes.Status200OK, JsonSerializer.Serialize(response, JsonSerializerOptions.Web), cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return response;
+        return await StartViewAsync(session, resumed, cancellationToken);
     }
 
     /// <summary>The given interview, or the user's most recent active or paused one when no id is given.</summary>
