@@ -83,7 +83,7 @@ public static class SessionsApi
         }
 
         var outcome = await services.Sessions.CreateAsync(body, idempotent, cancellationToken);
-        return Respond(request, outcome, TypedResults.Ok);
+        return Respond<ApiError>.With(outcome, request.HttpContext.Response, TypedResults.Ok);
     }
 
     public static async Task<Results<Accepted<AppendEventsResponse>, JsonHttpResult<ApiError>>> AppendEvents(
@@ -115,7 +115,7 @@ public static class SessionsApi
         }
 
         var outcome = await services.Sessions.AppendAsync(sessionId, request.BearerToken(), events, idempotent, cancellationToken);
-        return Respond(request, outcome, value => TypedResults.Accepted((string?)null, value));
+        return Respond<ApiError>.With(outcome, request.HttpContext.Response, value => TypedResults.Accepted((string?)null, value));
     }
 
     public static async Task<Results<Ok<SessionView>, JsonHttpResult<ApiError>>> ReadSession(
@@ -140,7 +140,7 @@ public static class SessionsApi
         }
 
         var outcome = await services.Sessions.ReadAsync(sessionId, token, window, cancellationToken);
-        return outcome.Error is { } refused ? refused : TypedResults.Ok(outcome.Value);
+        return Respond<ApiError>.With(outcome, response, TypedResults.Ok);
     }
 
     /// <summary>The read's query parameters, checked: after and before exclude each other, limit defaults to its maximum.</summary>
@@ -186,25 +186,7 @@ public static class SessionsApi
         }
 
         var outcome = await services.Sessions.RevokeViewTokensAsync(sessionId, request.BearerToken(), cancellationToken);
-        return outcome.Error is { } error ? error : TypedResults.Ok(outcome.Value);
-    }
-
-    /// <summary>The error, or the value with the replay marker that Stripe-style clients look for.</summary>
-    private static Results<TResult, JsonHttpResult<ApiError>> Respond<TValue, TResult>(
-        HttpRequest request, Outcome<TValue> outcome, Func<TValue, TResult> success)
-        where TResult : IResult
-    {
-        if (outcome.Error is { } error)
-        {
-            return error;
-        }
-
-        if (outcome.Replayed)
-        {
-            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
-        }
-
-        return success(outcome.Value!);
+        return Respond<ApiError>.With(outcome, request.HttpContext.Response, TypedResults.Ok);
     }
 }
 

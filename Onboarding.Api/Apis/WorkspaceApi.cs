@@ -112,13 +112,7 @@ public static class WorkspaceApi
             return keyError;
         }
 
-        var outcome = await scrapes.StartAsync(workspace, body!, idempotent, cancellationToken);
-        if (outcome.Replayed)
-        {
-            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
-        }
-
-        return outcome.Error is { } failure ? failure : TypedResults.Ok(outcome.Value);
+        return Respond<ApiError>.With(await scrapes.StartAsync(workspace, body!, idempotent, cancellationToken), request.HttpContext.Response, TypedResults.Ok);
     }
 
     public static async Task<Results<Ok<StatusResponse>, JsonHttpResult<ApiError>>> Status(
@@ -186,16 +180,13 @@ public static class WorkspaceApi
         }
 
         var outcome = await contexts.RegenerateAsync(WorkspaceOf(user), body!, cancellationToken);
-        if (outcome.NextAvailableAt is { } next)
+        if (outcome.Failure?.Body is RegenerateRefusal refusal)
         {
-            var wait = next - time.GetUtcNow();
+            var wait = refusal.NextAvailableAt - time.GetUtcNow().UtcDateTime;
             request.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Json(
-                new RegenerateRefusal("Context was regenerated less than 24 hours ago.", "rate_limited", WorkspaceRules.Utc(next)),
-                statusCode: StatusCodes.Status429TooManyRequests);
         }
 
-        return outcome.Error is { } failure ? failure : TypedResults.Ok(outcome.Started);
+        return Respond<RegenerateRefusal, ApiError>.With(outcome, request.HttpContext.Response, TypedResults.Ok);
     }
 
     public static async Task<Ok<AgentSessionResponse>> AgentSession(ClaimsPrincipal user, AgentSessionService sessions, CancellationToken cancellationToken) =>

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Onboarding.Api.Infrastructure;
-using Onboarding.Api.Sessions;
 using Onboarding.Data.Infrastructure;
 using Onboarding.Data.Jobs;
 using Onboarding.Data.Model;
@@ -34,14 +33,14 @@ public sealed class ScrapeService(OnboardingDbContext db, Idempotency idempotenc
             return Errors.InvalidRequest($"firstName and lastName must be at most {MaxNameLength} characters.");
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (idempotent is not null && await idempotency.ClaimAsync(idempotent, cancellationToken) is { } first)
-        {
-            return Idempotency.SameRequest(first, idempotent)
-                ? new Outcome<StartScrapingResponse>(JsonSerializer.Deserialize<StartScrapingResponse>(first.ResponseBody, JsonSerializerOptions.Web), null, Replayed: true)
-                : Errors.IdempotencyKeyReused();
-        }
+        return await idempotency.CommitOnceAsync(
+            idempotent, StatusCodes.Status200OK, Errors.IdempotencyKeyReused(), () => QueueAsync(workspace, request, cancellationToken), cancellationToken,
+            JsonSerializerOptions.Web);
+    }
 
+    /// <summary>Writes the session and the profile's fields and queues the run; the caller commits.</summary>
+    private async Task<Outcome<StartScrapingResponse>> QueueAsync(Workspace workspace, StartScrapingRequest request, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var email = (request.Email ?? workspace.Email).ToLowerInvariant();
         var session = new ScrapeSession
@@ -78,14 +77,7 @@ public sealed class ScrapeService(OnboardingDbContext db, Idempotency idempotenc
             TraceParent = JobQueue.CurrentTraceParent(),
         }, cancellationToken);
 
-        var response = new StartScrapingResponse(session.Id, session.RunId);
-        if (idempotent is not null)
-        {
-            await idempotency.CompleteAsync(idempotent, StatusCodes.Status200OK, JsonSerializer.Serialize(response, JsonSerializerOptions.Web), cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return response;
+        return new StartScrapingResponse(session.Id, session.RunId);
     }
 
     // The session with its run's trace, in one query. Clients poll this every few seconds, so it is compiled once: a poll
