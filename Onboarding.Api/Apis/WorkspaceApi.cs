@@ -81,13 +81,13 @@ public static class WorkspaceApi
             .Produces<AgentSessionResponse>()
             .ProducesError(StatusCodes.Status401Unauthorized);
 
-        api.MapGet("/runs", Runs)
+        api.MapGet("/runs", ListRuns)
             .WithName("Runs")
             .WithSummary("The workspace's background runs, newest first")
             .Produces<RunsResponse>()
             .ProducesError(StatusCodes.Status401Unauthorized);
 
-        api.MapGet("/runs/{runId}", Run)
+        api.MapGet("/runs/{runId}", GetRun)
             .WithName("Run")
             .WithSummary("One run and its timeline of steps (the spans of its trace)")
             .Produces<RunDetails>()
@@ -192,14 +192,14 @@ public static class WorkspaceApi
     public static async Task<Ok<AgentSessionResponse>> AgentSession(ClaimsPrincipal user, AgentSessionService sessions, CancellationToken cancellationToken) =>
         TypedResults.Ok(new AgentSessionResponse(await sessions.ClaimedByAsync(WorkspaceOf(user), cancellationToken)));
 
-    public static async Task<Ok<RunsResponse>> Runs(
-        [FromQuery] int? limit, ClaimsPrincipal user, ScrapeService scrapes, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new RunsResponse(await scrapes.RunsAsync(WorkspaceOf(user), Math.Clamp(limit ?? 20, 1, 100), cancellationToken)));
+    public static async Task<Ok<RunsResponse>> ListRuns(
+        [FromQuery] int? limit, ClaimsPrincipal user, Runs runs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new RunsResponse(await runs.ListAsync(WorkspaceOf(user), Math.Clamp(limit ?? Runs.DefaultLimit, 1, Runs.MaxLimit), cancellationToken)));
 
-    public static async Task<Results<Ok<RunDetails>, JsonHttpResult<ApiError>>> Run(
-        string runId, ClaimsPrincipal user, ScrapeService scrapes, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<RunDetails>, JsonHttpResult<ApiError>>> GetRun(
+        string runId, ClaimsPrincipal user, Runs runs, CancellationToken cancellationToken)
     {
-        var run = Ids.IsWellFormed(runId, Ids.RunPrefix) ? await scrapes.RunAsync(WorkspaceOf(user), runId, cancellationToken) : null;
+        var run = Ids.IsWellFormed(runId, Ids.RunPrefix) ? await runs.FindAsync(WorkspaceOf(user), runId, cancellationToken) : null;
         return run is null ? Errors.Create(StatusCodes.Status404NotFound, "run_not_found", "No run of this workspace has this id.") : TypedResults.Ok(run);
     }
 

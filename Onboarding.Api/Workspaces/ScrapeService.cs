@@ -12,7 +12,7 @@ namespace Onboarding.Api.Workspaces;
 /// <summary>The caller of the workspace surface, from its API key.</summary>
 public sealed record Workspace(string OrgId, string UserId, string Email);
 
-/// <summary>Starts onboarding scrapes and reports on them and on the workspace's runs (docs/api/workspace.md).</summary>
+/// <summary>Starts onboarding scrapes and reports on them (docs/api/workspace.md).</summary>
 public sealed class ScrapeService(OnboardingDbContext db, Idempotency idempotency, TimeProvider time)
 {
     public async Task<Outcome<StartScrapingResponse>> StartAsync(
@@ -117,35 +117,6 @@ public sealed class ScrapeService(OnboardingDbContext db, Idempotency idempotenc
             Job.TraceIdOf(found.TraceParent),
             session.PagesFound, session.PagesFetched, Utc(session.CreatedAt), Utc(session.UpdatedAt), Utc(session.CompletedAt));
     }
-
-    public async Task<IReadOnlyList<RunView>> RunsAsync(Workspace workspace, int limit, CancellationToken cancellationToken)
-    {
-        var jobs = await db.Jobs.AsNoTracking()
-            .Where(j => j.UserId == workspace.UserId)
-            .OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id)
-            .Take(limit)
-            .ToListAsync(cancellationToken);
-        return jobs.Select(View).ToList();
-    }
-
-    public async Task<RunDetails?> RunAsync(Workspace workspace, string runId, CancellationToken cancellationToken)
-    {
-        var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == runId && j.UserId == workspace.UserId, cancellationToken);
-        if (job is null)
-        {
-            return null;
-        }
-
-        var steps = await db.RunSteps.AsNoTracking()
-            .Where(s => s.RunId == runId)
-            .OrderBy(s => s.StartedAt).ThenBy(s => s.Id)
-            .ToListAsync(cancellationToken);
-        return new RunDetails(View(job), steps.ConvertAll(s => new RunStepView(s.Name, s.Detail, s.Outcome, s.Attempt, Utc(s.StartedAt), Utc(s.EndedAt), s.SpanId)));
-    }
-
-    private static RunView View(Job job) => new(
-        job.Id, job.Kind, job.State, job.Attempts, job.MaxAttempts, job.SessionId, job.LastError, job.TraceId,
-        Utc(job.CreatedAt), Utc(job.StartedAt), Utc(job.FinishedAt));
 
     private sealed record SessionWithTrace(ScrapeSession Session, string? TraceParent);
 }
