@@ -31,6 +31,7 @@ public static class InterviewApi
         interview.MapGet("/status", Status)
             .WithName("InterviewStatus")
             .WithSummary("Progress of the given interview, or of the open one")
+            .WithDescription("Without sessionId: the most recent active or paused interview; with includeCompleted=true, the most recent completed one when none is open.")
             .ProducesInterviewErrors(401, 404);
 
         interview.MapPost("/pause", Pause)
@@ -133,8 +134,9 @@ public static class InterviewApi
     }
 
     public static async Task<Results<Ok<InterviewStatusResponse>, JsonHttpResult<InterviewError>>> Status(
-        [FromQuery] string? sessionId, ClaimsPrincipal user, [AsParameters] InterviewServices services, CancellationToken cancellationToken) =>
-        Respond(await services.Lifecycle.StatusAsync(WorkspaceOf(user), sessionId, cancellationToken));
+        [FromQuery] string? sessionId, [FromQuery] bool? includeCompleted, ClaimsPrincipal user, [AsParameters] InterviewServices services,
+        CancellationToken cancellationToken) =>
+        Respond(await services.Lifecycle.StatusAsync(WorkspaceOf(user), sessionId, includeCompleted == true, cancellationToken));
 
     public static async Task<Results<Ok<MessageResponse>, JsonHttpResult<InterviewError>>> Pause(
         HttpRequest request, ClaimsPrincipal user, [AsParameters] InterviewServices services, CancellationToken cancellationToken) =>

@@ -12,7 +12,6 @@ namespace Onboarding.Web.Dashboard;
 /// </summary>
 public sealed class LiveWorkspace : IAsyncDisposable
 {
-    /// <summary>How often the home reads while Redis is away.</summary>
     /// <summary>How often the home reads while Redis is away: each poll reads every part (five calls), which keeps a
     /// tab well inside the Api's 100 calls a minute per key.</summary>
     public static readonly TimeSpan FallbackPoll = TimeSpan.FromSeconds(5);
@@ -167,7 +166,7 @@ public sealed class LiveWorkspace : IAsyncDisposable
 
         if (parts.HasFlag(JourneyParts.Interview))
         {
-            var interview = await _interviews.StatusAsync(null, cancellationToken);
+            var interview = await _interviews.LatestAsync(cancellationToken);
             journey = journey with { Interview = interview.Ok && interview.Value!.SessionId is not null ? interview.Value : null };
         }
 

@@ -4,7 +4,7 @@ namespace Onboarding.Web.Dashboard;
 
 /// <summary>
 /// The workspace's onboarding journey as the home shows it, read whole each time: the agent session it was claimed
-/// from, the website's latest scrape and every run, the context, and the open founder interview.
+/// from, the website's latest scrape and every run, the context, and the latest founder interview (open, or else completed).
 /// </summary>
 public sealed record WorkspaceJourney(
     AgentSessionView? Agent,

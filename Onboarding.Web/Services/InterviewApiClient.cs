@@ -22,6 +22,10 @@ public sealed class InterviewApiClient(HttpClient httpClient, AuthenticationStat
     public Task<InterviewResult<InterviewStatus>> StatusAsync(string? sessionId, CancellationToken cancellationToken = default) =>
         SendAsync<InterviewStatus>(HttpMethod.Get, "/api/interview/status" + (sessionId is null ? "" : $"?sessionId={Uri.EscapeDataString(sessionId)}"), null, cancellationToken);
 
+    /// <summary>The open interview, or else the most recent completed one: the journey's latest; SessionId is null when there is none.</summary>
+    public Task<InterviewResult<InterviewStatus>> LatestAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<InterviewStatus>(HttpMethod.Get, "/api/interview/status?includeCompleted=true", null, cancellationToken);
+
     public Task<InterviewResult<InterviewStarted>> RecoverAsync(string sessionId, CancellationToken cancellationToken = default) =>
         SendAsync<InterviewStarted>(HttpMethod.Post, "/api/interview/recover", new { sessionId }, cancellationToken);
 
