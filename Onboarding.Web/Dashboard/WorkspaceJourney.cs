@@ -1,4 +1,5 @@
 using Onboarding.Web.Services;
+using Onboarding.Web.Sessions;
 
 namespace Onboarding.Web.Dashboard;
 
@@ -30,16 +31,8 @@ public enum JourneyParts
     All = Agent | Scrape | Context | Interview,
 }
 
-/// <summary>How the home hears of changes: pushed by Redis, or polled while Redis is away.</summary>
-public enum UpdateChannel
+/// <summary>What the home shows: the journey, how it is kept fresh (null while connecting), and the last problem reading it (the journey stays).</summary>
+public sealed record JourneyState(WorkspaceJourney Journey, bool Loaded, UpdateMode? Mode, string? Problem, bool SignedOut)
 {
-    Connecting,
-    Push,
-    Polling,
-}
-
-/// <summary>What the home shows: the journey, how it is kept fresh, and the last problem reading it (the journey stays).</summary>
-public sealed record JourneyState(WorkspaceJourney Journey, bool Loaded, UpdateChannel Channel, string? Problem, bool SignedOut)
-{
-    public static readonly JourneyState Loading = new(WorkspaceJourney.Empty, false, UpdateChannel.Connecting, null, false);
+    public static readonly JourneyState Loading = new(WorkspaceJourney.Empty, false, null, null, false);
 }

@@ -133,16 +133,6 @@ public sealed class HomePartsTests : FluentContext
         Assert.Equal("3.0 s", grid.Find(".run-duration").TextContent);
     }
 
-    [Theory]
-    [InlineData(UpdateChannel.Push, "Live")]
-    [InlineData(UpdateChannel.Polling, "Checking every 5 seconds")]
-    public void TheLiveBadgeSaysHowTheHomeStaysFresh(UpdateChannel channel, string text)
-    {
-        var badge = Render<JourneyLiveBadge>(p => p.Add(b => b.Channel, channel));
-
-        Assert.Equal(text, badge.Find(".live").TextContent.Trim());
-        Assert.Equal(channel.ToString().ToLowerInvariant(), badge.Find(".live").GetAttribute("data-mode"));
-    }
 
     [Fact]
     public void ARunsAttemptsSayHowEachEndedAndTheLastOneCarriesTheError()
