@@ -31,6 +31,7 @@ public static class InterviewApi
         interview.MapGet("/status", Status)
             .WithName("InterviewStatus")
             .WithSummary("Progress of the given interview, or of the open one")
+            .WithDescription("Without sessionId: the most recent active or paused interview; with includeCompleted=true, the most recent completed one when none is open.")
             .ProducesInterviewErrors(401, 404);
 
         interview.MapPost("/pause", Pause)
@@ -128,8 +129,9 @@ public static class InterviewApi
     }
 
     public static async Task<Results<Ok<InterviewStatusResponse>, JsonHttpResult<InterviewError>>> Status(
-        [FromQuery] string? sessionId, HttpResponse response, ClaimsPrincipal user, [AsParameters] InterviewServices services, CancellationToken cancellationToken) =>
-        Respond<InterviewError>.With(await services.Lifecycle.StatusAsync(WorkspaceOf(user), sessionId, cancellationToken), response, TypedResults.Ok);
+        [FromQuery] string? sessionId, [FromQuery] bool? includeCompleted, HttpResponse response, ClaimsPrincipal user, [AsParameters] InterviewServices services,
+        CancellationToken cancellationToken) =>
+        Respond<InterviewError>.With(await services.Lifecycle.StatusAsync(WorkspaceOf(user), sessionId, includeCompleted == true, cancellationToken), response, TypedResults.Ok);
 
     public static async Task<Results<Ok<MessageResponse>, JsonHttpResult<InterviewError>>> Pause(
         HttpRequest request, ClaimsPrincipal user, [AsParameters] InterviewServices services, CancellationToken cancellationToken) =>

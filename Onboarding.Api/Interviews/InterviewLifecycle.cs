@@ -108,8 +108,12 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
         return await StartViewAsync(session, resumed, cancellationToken);
     }
 
-    /// <summary>The given interview, or the user's most recent active or paused one when no id is given.</summary>
-    public async Task<Outcome<InterviewStatusResponse>> StatusAsync(Workspace workspace, string? sessionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The given interview, or the user's most recent active or paused one when no id is given; with
+    /// <paramref name="includeCompleted"/>, the most recent completed one when none is open (the workspace home's journey).
+    /// </summary>
+    public async Task<Outcome<InterviewStatusResponse>> StatusAsync(
+        Workspace workspace, string? sessionId, bool includeCompleted, CancellationToken cancellationToken)
     {
         var sessions = db.InterviewSessions.AsNoTracking().Where(s => s.UserId == workspace.UserId);
         InterviewSession? session;
@@ -124,8 +128,9 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
         else
         {
             session = await sessions
-                .Where(s => s.Status == InterviewStatus.Active || s.Status == InterviewStatus.Paused)
-                .OrderByDescending(s => s.LastActivityAt)
+                .Where(s => s.Status == InterviewStatus.Active || s.Status == InterviewStatus.Paused || (includeCompleted && s.Status == InterviewStatus.Completed))
+                .OrderBy(s => s.Status == InterviewStatus.Completed)
+                .ThenByDescending(s => s.LastActivityAt)
                 .FirstOrDefaultAsync(cancellationToken);
             if (session is null)
             {
