@@ -38,6 +38,59 @@ public sealed class ViewerTests(ComposedSystem system)
     }
 
     [Fact]
+    public async Task OnAPhoneEveryKindOfEventFitsTheScreen()
+    {
+        var session = await _agent.OpenSessionAsync();
+        await _agent.AppendAsync(session,
+            new { type = "onboarding.jurisdiction_selected", ts = 1746478291000, payload = new { jurisdiction = "EU" } },
+            new { type = "onboarding.capabilities_inferred", ts = 1746478292000, payload = new { input = "A support assistant that answers customers about their orders and refunds", capabilities = new[] { "consumer_chatbot", "pii_processing" }, inferred_tier = "high" } },
+            new
+            {
+                type = "onboarding.repo_scanned",
+                ts = 1746478293000,
+                payload = new
+                {
+                    frameworks = new[] { "langchain", "openai" },
+                    agents = new object[]
+                    {
+                        new { path = "services/support/src/agents/order_assistant/support_bot.py", framework = "langchain", model = "gpt-4o-2024-08-06", capabilities = new[] { "consumer_chatbot", "pii_processing" }, tier = "high" },
+                        new { path = "jobs/triage.ts", framework = "openai", capabilities = Array.Empty<string>(), tier = "minimal" },
+                    },
+                },
+            },
+            new { type = "onboarding.sdk_installed", ts = 1746478294000, payload = new { language = "py", agent_count = 2 } },
+            new { type = "onboarding.first_telemetry", ts = 1746478295000, payload = new { agent_id = "support_bot" } });
+        await using var context = await system.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(session.ViewUrl);
+        await Expect(page.Locator("article.event")).ToHaveCountAsync(6);
+        await Expect(page.Locator(".chain")).ToContainTextAsync("Chain verified (6 events)");
+
+        // Nothing is wider than the screen: long paths and model names wrap, the agents' table fits or scrolls inside its card.
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "the page scrolls sideways");
+        var wider = await page.EvaluateAsync<string[]>("""
+            () => {
+              const clipped = el => {
+                for (let p = el.parentElement; p && p.tagName !== 'ARTICLE'; p = p.parentElement)
+                  if (getComputedStyle(p).overflowX !== 'visible') return true;
+                return false;
+              };
+              return [...document.querySelectorAll('article.event *')]
+                .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5 && !clipped(el))
+                .map(el => `${el.tagName.toLowerCase()}.${el.className}`);
+            }
+            """);
+        Assert.Empty(wider);
+        // Every agent's tier is in sight, not in a column off the screen's edge.
+        await Expect(page.Locator(".agents td[col-index='5']")).ToHaveCountAsync(2);
+        var tierEdges = await page.EvaluateAsync<double[]>("() => [...document.querySelectorAll(\".agents td[col-index='5']\")].map(td => td.getBoundingClientRect().right)");
+        Assert.All(tierEdges, edge => Assert.True(edge <= 390, $"a tier ends at {edge}, past the screen"));
+
+        await Screenshots.TakeViewerAsync(system, session.ViewUrl, events: 6);
+    }
+
+    [Fact]
     public async Task TheTokenInTheAddressBarRotatesAndStillOpensTheSession()
     {
         var session = await _agent.OpenSessionAsync();

@@ -3,20 +3,51 @@ using Microsoft.Playwright;
 namespace Onboarding.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
-/// The dashboard's screenshots in docs/, taken from a real journey: with <c>ONBOARDING_SCREENSHOTS</c> set to a
-/// folder, the home, a run and the context with its diff are shot in the light and the dark theme (the page follows the
-/// browser's colour scheme). Without it, nothing is written.
+/// The screenshots in docs/, taken from real journeys: with <c>ONBOARDING_SCREENSHOTS</c> set to a folder, the
+/// dashboard's home, a run and the context with its diff, and the session viewer on a phone, are shot in the light and
+/// the dark theme (the page follows the browser's colour scheme). Without it, nothing is written.
 /// </summary>
 public static class Screenshots
 {
-    public static async Task TakeAsync(ComposedSystem system, IBrowserContext signedIn, string runId)
+    private static string? Folder => Environment.GetEnvironmentVariable("ONBOARDING_SCREENSHOTS") is { Length: > 0 } folder
+        ? Directory.CreateDirectory(folder).FullName
+        : null;
+
+    /// <summary>The viewer of <paramref name="viewUrl"/> on a phone's screen (390 × 844), once its events are in.</summary>
+    public static async Task TakeViewerAsync(ComposedSystem system, string viewUrl, int events)
     {
-        if (Environment.GetEnvironmentVariable("ONBOARDING_SCREENSHOTS") is not { Length: > 0 } folder)
+        if (Folder is not { } folder)
         {
             return;
         }
 
-        Directory.CreateDirectory(folder);
+        foreach (var (scheme, suffix) in new[] { (ColorScheme.Light, "light"), (ColorScheme.Dark, "dark") })
+        {
+            await using var context = await system.Browser.NewContextAsync(new()
+            {
+                ColorScheme = scheme,
+                ViewportSize = new() { Width = 390, Height = 844 },
+                DeviceScaleFactor = 2,
+                IsMobile = true,
+                HasTouch = true,
+            });
+            var shot = await context.NewPageAsync();
+            await shot.GotoAsync(viewUrl);
+            await Assertions.Expect(shot.Locator("article.event")).ToHaveCountAsync(events);
+            // The viewer opens at the newest event; the shot is of the top, where the session and its chain are.
+            await shot.EvaluateAsync("() => { for (const el of document.querySelectorAll('*')) if (el.scrollTop > 0) el.scrollTop = 0; }");
+            await Assertions.Expect(shot.Locator(".session-header")).ToBeInViewportAsync();
+            await shot.ScreenshotAsync(new() { Path = System.IO.Path.Combine(folder, $"viewer-phone-{suffix}.png") });
+        }
+    }
+
+    public static async Task TakeAsync(ComposedSystem system, IBrowserContext signedIn, string runId)
+    {
+        if (Folder is not { } folder)
+        {
+            return;
+        }
+
         var state = await signedIn.StorageStateAsync();
         (string Name, string Path, string Ready)[] shots =
         [
