@@ -116,7 +116,6 @@ internal static class InterviewTools
             return refused;
         }
 
-        saved.Body!["reply"] = reply.Content;
-        return ToolResults.Success(saved.Body);
+        return ToolResults.Success(saved.Body!.Value, ("reply", reply.Content));
     }
 }

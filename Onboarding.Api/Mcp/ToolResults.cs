@@ -1,5 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Buffers;
+using System.Text;
 using ModelContextProtocol.Protocol;
 using Onboarding.Api.Infrastructure;
 using Onboarding.Api.Interviews;
@@ -7,11 +8,12 @@ using Onboarding.Api.Interviews;
 namespace Onboarding.Api.Mcp;
 
 /// <summary>What an HTTP twin answered: its body on success, or the tool error to return.</summary>
-internal readonly record struct TwinAnswer(JsonObject? Body, CallToolResult? Refusal);
+internal readonly record struct TwinAnswer(JsonElement? Body, CallToolResult? Refusal);
 
 /// <summary>
 /// The one place where what the Api's surfaces answer becomes an MCP tool result. A success is the twin's body, as
-/// structured content and as text for clients that read only text. A refusal is a tool error (<c>isError</c>) whose
+/// text exactly as the HTTP body would be (a session's payloads byte for byte, so its chain verifies from it) and as
+/// structured content. A refusal is a tool error (<c>isError</c>) whose
 /// content is the surface's own error body, with its <c>code</c> and message, exactly as the HTTP twin answers it; a
 /// <c>Retry-After</c> the twin set is added in words.
 /// </summary>
@@ -30,7 +32,7 @@ internal static class ToolResults
 
         var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
         var value = (result as IValueHttpResult)?.Value;
-        var body = value is null ? new JsonObject() : JsonSerializer.SerializeToNode(value, value.GetType(), Json)!.AsObject();
+        var body = Parse(value is null ? "{}"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), Json));
         twin.Response.StatusCode = status;
         return status is >= 200 and < 300 ? new TwinAnswer(body, null) : new TwinAnswer(null, Refused(body, twin.Response.Headers.RetryAfter.ToString()));
     }
@@ -39,7 +41,7 @@ internal static class ToolResults
     public static CallToolResult From(IResult result, HttpContext twin)
     {
         var answer = Read(result, twin);
-        return answer.Refusal ?? Success(answer.Body!);
+        return answer.Refusal ?? Success(answer.Body!.Value);
     }
 
     /// <summary>A shared refusal (arguments, the API key, a rate limit, a fault) in the twin's surface's envelope.</summary>
@@ -49,20 +51,49 @@ internal static class ToolResults
     public static CallToolResult From(InterviewFailure failure, HttpContext twin) =>
         From(failure.Refusal is { } own ? TypedResults.Json(own, statusCode: failure.Status) : failure.Envelope(), twin);
 
-    public static CallToolResult Success(JsonObject body) => new()
+    /// <summary>The twin's body as the tool's result, with what the tool <paramref name="adds"/> to it (the twin's own bytes kept).</summary>
+    public static CallToolResult Success(JsonElement body, params (string Name, object? Value)[] adds)
     {
-        Content = [new TextContentBlock { Text = body.ToJsonString(Json) }],
-        StructuredContent = JsonSerializer.SerializeToElement(body, Json),
-    };
+        var output = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            writer.WriteStartObject();
+            foreach (var property in body.EnumerateObject())
+            {
+                writer.WritePropertyName(property.Name);
+                writer.WriteRawValue(property.Value.GetRawText(), skipInputValidation: true);
+            }
 
-    private static CallToolResult Refused(JsonObject body, string retryAfter)
+            foreach (var (name, value) in adds)
+            {
+                writer.WritePropertyName(name);
+                JsonSerializer.Serialize(writer, value, Json);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return new CallToolResult
+        {
+            Content = [new TextContentBlock { Text = Encoding.UTF8.GetString(output.WrittenSpan) }],
+            StructuredContent = Parse(output.WrittenSpan.ToArray()),
+        };
+    }
+
+    private static CallToolResult Refused(JsonElement body, string retryAfter)
     {
-        var content = new List<ContentBlock> { new TextContentBlock { Text = body.ToJsonString(Json) } };
+        var content = new List<ContentBlock> { new TextContentBlock { Text = body.GetRawText() } };
         if (retryAfter.Length > 0)
         {
             content.Add(new TextContentBlock { Text = $"Retry after {retryAfter} s." });
         }
 
-        return new CallToolResult { IsError = true, Content = content, StructuredContent = JsonSerializer.SerializeToElement(body, Json) };
+        return new CallToolResult { IsError = true, Content = content, StructuredContent = body };
+    }
+
+    private static JsonElement Parse(byte[] json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
     }
 }

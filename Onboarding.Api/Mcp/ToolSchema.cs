@@ -15,11 +15,13 @@ internal static class ToolSchema
 {
     /// <summary>
     /// The schema of <typeparamref name="TBody"/> as <paramref name="options"/> read it (the same names, types and
-    /// descriptions as the HTTP body), with the extras added and <paramref name="required"/> body fields marked so.
+    /// descriptions as the HTTP body), with the extras added. Of the body's fields, those in <paramref name="required"/> are
+    /// required: the generator would mark every constructor parameter, while the twin leaves most of them optional.
     /// </summary>
     public static JsonElement Of<TBody>(JsonSerializerOptions options, Extra[] extras, params string[] required)
     {
         var schema = JsonNode.Parse(AIJsonUtilities.CreateJsonSchema(typeof(TBody), serializerOptions: options).GetRawText())!.AsObject();
+        schema.Remove("required");
         return Build(schema, extras, required);
     }
 

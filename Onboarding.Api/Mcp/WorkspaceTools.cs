@@ -115,10 +115,10 @@ internal static class WorkspaceTools
             await WorkspaceApi.StartScraping(call.Request(), call.User, call.Service<ScrapeService>(), call.Cancellation), call.Twin);
         if (started.Refusal is { } refused || !call.WantsProgress)
         {
-            return started.Refusal ?? ToolResults.Success(started.Body!);
+            return started.Refusal ?? ToolResults.Success(started.Body!.Value);
         }
 
-        var run = started.Body.Deserialize<StartScrapingResponse>(ToolResults.Json)!;
+        var run = started.Body!.Value.Deserialize<StartScrapingResponse>(ToolResults.Json)!;
         var workspace = call.Workspace;
         var first = await call.Service<ScrapeService>().StatusAsync(workspace, run.SessionId, call.Cancellation);
         var last = first!;
@@ -134,8 +134,7 @@ internal static class WorkspaceTools
             }
         }
 
-        started.Body!["session"] = JsonSerializer.SerializeToNode(last, ToolResults.Json);
-        return ToolResults.Success(started.Body);
+        return ToolResults.Success(started.Body.Value, ("session", last));
     }
 
     /// <summary>How many steps are done; the crawl counts its pages (at most ten) within its step.</summary>
