@@ -167,6 +167,26 @@ public sealed class McpToolsTests(OnboardingApiFactory factory)
         Assert.Equal(JsonValueKind.Null, (await keyed.CallOkAsync("get_onboarding_status")).GetProperty("session").ValueKind);
     }
 
+    [Fact]
+    public async Task NoWriteTokenOrApiKeyIsLoggedEvenWithTheSdksMessageLogsTurnedOn()
+    {
+        await using var api = factory.WithSettings(("Logging:LogLevel:ModelContextProtocol", "Trace"), ("Logging:LogLevel:Default", "Trace"));
+        var (key, _, _) = await new SessionsClient(api.CreateClient()).ClaimWorkspaceAsync();
+        await using var agent = await ConnectAsync(api, key);
+        var opened = await agent.CallOkAsync("open_session");
+        var writeToken = opened.GetProperty("write_token").GetString()!;
+        await agent.CallOkAsync("append_events", new
+        {
+            session_id = opened.GetProperty("session_id").GetString(),
+            write_token = writeToken,
+            events = new[] { new { type = "onboarding.note", ts = 1, payload = new { text = "hello" } } },
+        });
+        await agent.CallOkAsync("get_context");
+
+        Assert.Contains(factory.Logs.Entries, e => e.Contains("ModelContextProtocol", StringComparison.Ordinal));
+        Assert.DoesNotContain(factory.Logs.Entries, e => e.Contains(writeToken, StringComparison.Ordinal) || e.Contains(key, StringComparison.Ordinal));
+    }
+
     private static Dictionary<string, JsonElement> Properties(JsonElement schema) =>
         schema.GetProperty("properties").EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
 
