@@ -1,4 +1,6 @@
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 using OpenTelemetry.Trace;
 
 namespace Onboarding.Api.Mcp;
@@ -31,12 +33,35 @@ public static class McpExtensions
             })
             // Stateless: any Api instance answers any call, as with the HTTP surfaces; a call's progress rides on its own response.
             .WithHttpTransport(options => options.Stateless = true)
-            .WithTools([.. SessionTools.All, .. WorkspaceTools.All, .. InterviewTools.All]);
+            .WithTools([.. SessionTools.All, .. WorkspaceTools.All, .. InterviewTools.All])
+            .WithMessageFilters(filters => filters.AddIncomingFilter(RefuseArgumentsThatAreNotText));
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(SdkTelemetrySource));
         // The SDK logs whole messages (a write token is a tool argument) at Trace and Debug only; keep those out whatever the configuration says.
         builder.Logging.AddFilter("ModelContextProtocol", level => level >= LogLevel.Information);
         return builder;
     }
+
+    /// <summary>
+    /// The SDK reads a call's arguments by writing them out again, which the escape of an unpaired surrogate cannot survive:
+    /// it would answer an internal error. Such a call is refused as invalid params instead, saying why.
+    /// </summary>
+    private static McpMessageHandler RefuseArgumentsThatAreNotText(McpMessageHandler next) => async (context, cancellationToken) =>
+    {
+        if (context.JsonRpcMessage is JsonRpcRequest { Method: RequestMethods.ToolsCall, Params: { } parameters })
+        {
+            try
+            {
+                _ = parameters.ToJsonString();
+            }
+            catch (InvalidOperationException)
+            {
+                throw new McpProtocolException(
+                    "The arguments contain an unpaired surrogate (\\uD800–\\uDFFF without its other half), which is not Unicode text.", McpErrorCode.InvalidParams);
+            }
+        }
+
+        await next(context, cancellationToken);
+    };
 
     public static IEndpointRouteBuilder MapOnboardingMcp(this IEndpointRouteBuilder app)
     {

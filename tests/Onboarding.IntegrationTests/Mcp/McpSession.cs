@@ -14,9 +14,10 @@ public sealed class McpSession(McpClient client) : IAsyncDisposable
 
     public McpClient Client => client;
 
-    public static async Task<McpSession> ConnectAsync(WebApplicationFactory<SessionServices> api, string? apiKey = null)
+    public static Task<McpSession> ConnectAsync(WebApplicationFactory<SessionServices> api, string? apiKey = null) => ConnectAsync(api.CreateClient(), apiKey);
+
+    public static async Task<McpSession> ConnectAsync(HttpClient http, string? apiKey = null)
     {
-        var http = api.CreateClient();
         var options = new HttpClientTransportOptions
         {
             Endpoint = new Uri(http.BaseAddress!, "/mcp"),

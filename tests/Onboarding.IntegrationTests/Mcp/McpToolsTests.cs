@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Onboarding.IntegrationTests.Infrastructure;
+using Onboarding.Testing;
 using static Onboarding.IntegrationTests.Mcp.McpSession;
 
 namespace Onboarding.IntegrationTests.Mcp;
@@ -111,6 +112,20 @@ public sealed class McpToolsTests(OnboardingApiFactory factory)
         Assert.False(string.IsNullOrWhiteSpace(saved.GetProperty("reply").GetString()));
         Assert.Equal("duplicate", (await mcp.CallOkAsync("save_turn", turn)).GetProperty("status").GetString());
         Assert.Equal("BRIEF_NOT_FOUND", Code(await mcp.CallAsync("get_brief", new { sessionId })));
+
+        // In a new interview the scripted founder answers every question; the last answer completes it and writes the brief.
+        var founder = (await mcp.CallOkAsync("start_interview", new { forceNew = true })).GetProperty("sessionId").GetString();
+        var answers = ScriptedFounder.Answers.Select((answer, i) => new { sessionId = founder, messageId = $"answer-{i}", message = answer }).ToList();
+        var results = new List<JsonElement>();
+        foreach (var answer in answers)
+        {
+            results.Add(await mcp.CallOkAsync("save_turn", answer));
+        }
+
+        Assert.Equal([true], results.Select(r => r.TryGetProperty("completed", out var c) && c.GetBoolean()).Distinct().TakeLast(1));
+        Assert.True(results[^1].GetProperty("completed").GetBoolean());
+        var brief = await mcp.CallOkAsync("get_brief", new { sessionId = founder });
+        Assert.False(string.IsNullOrWhiteSpace(brief.GetProperty("brief").GetProperty("business_concept").GetString()));
     }
 
     [Fact]
