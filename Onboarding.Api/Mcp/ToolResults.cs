@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using ModelContextProtocol.Protocol;
 using Onboarding.Api.Infrastructure;
 using Onboarding.Api.Interviews;
@@ -11,11 +11,10 @@ namespace Onboarding.Api.Mcp;
 internal readonly record struct TwinAnswer(JsonElement? Body, CallToolResult? Refusal);
 
 /// <summary>
-/// The one place where what the Api's surfaces answer becomes an MCP tool result. A success is the twin's body, as
-/// text exactly as the HTTP body would be (a session's payloads byte for byte, so its chain verifies from it) and as
-/// structured content. A refusal is a tool error (<c>isError</c>) whose
-/// content is the surface's own error body, with its <c>code</c> and message, exactly as the HTTP twin answers it; a
-/// <c>Retry-After</c> the twin set is added in words.
+/// The one place where what the Api's surfaces answer becomes an MCP tool result. A success is the twin's body: as text
+/// exactly as the HTTP body would be (a session's payloads byte for byte, so its chain verifies from it), and as
+/// structured content. A refusal is a tool error (<c>isError</c>) whose content is the surface's own error body, with its
+/// <c>code</c> and message, exactly as the HTTP twin answers it; a <c>Retry-After</c> the twin set is added in words.
 /// </summary>
 internal static class ToolResults
 {

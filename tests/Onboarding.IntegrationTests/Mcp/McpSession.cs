@@ -39,12 +39,17 @@ public sealed class McpSession(McpClient client) : IAsyncDisposable
         return result.StructuredContent!.Value;
     }
 
-    /// <summary>The code of a tool error: <c>code</c> in the shared envelope, <c>error.code</c> in the interview's.</summary>
+    /// <summary>
+    /// The code of a tool error: <c>code</c> in the shared envelope, <c>error.code</c> in the interview's, <c>status</c> in
+    /// the interview contract's own refusals (<c>version_conflict</c>).
+    /// </summary>
     public static string Code(CallToolResult result)
     {
         Assert.True(result.IsError, $"Expected a tool error, got {Text(result)}");
         var body = result.StructuredContent!.Value;
-        return body.TryGetProperty("code", out var code) ? code.GetString()! : body.GetProperty("error").GetProperty("code").GetString()!;
+        return body.TryGetProperty("code", out var code) ? code.GetString()!
+            : body.GetProperty("error") is { ValueKind: JsonValueKind.Object } error ? error.GetProperty("code").GetString()!
+            : body.GetProperty("status").GetString()!;
     }
 
     public static string Text(CallToolResult result) => string.Join(" ", result.Content.OfType<TextContentBlock>().Select(t => t.Text));

@@ -122,8 +122,7 @@ public sealed class McpToolsTests(OnboardingApiFactory factory)
             results.Add(await mcp.CallOkAsync("save_turn", answer));
         }
 
-        Assert.Equal([true], results.Select(r => r.TryGetProperty("completed", out var c) && c.GetBoolean()).Distinct().TakeLast(1));
-        Assert.True(results[^1].GetProperty("completed").GetBoolean());
+        Assert.Equal(answers.Count - 1, results.FindIndex(r => r.TryGetProperty("completed", out var done) && done.GetBoolean()));
         var brief = await mcp.CallOkAsync("get_brief", new { sessionId = founder });
         Assert.False(string.IsNullOrWhiteSpace(brief.GetProperty("brief").GetProperty("business_concept").GetString()));
     }
@@ -177,6 +176,17 @@ public sealed class McpToolsTests(OnboardingApiFactory factory)
         Assert.Equal("SESSION_NOT_FOUND", Code(await keyed.CallAsync("save_turn", new { sessionId = "itv_nope", messageId = "m1", message = "hello" })));
         Assert.Equal("INVALID_REQUEST", Code(await keyed.CallAsync("start_interview", new { mode = "client" })));
         Assert.Equal("INVALID_REQUEST", Code(await keyed.CallAsync("start_interview", new { forceNew = "yes" })));
+        var interview = (await keyed.CallOkAsync("start_interview")).GetProperty("sessionId").GetString();
+        var stale = await keyed.CallAsync("save_turn", new { sessionId = interview, messageId = "m1", message = "We make payroll software.", expectedVersion = 7 });
+        Assert.Equal("version_conflict", Code(stale));
+        Assert.Equal(0, stale.StructuredContent!.Value.GetProperty("currentVersion").GetInt32());
+
+        // Regenerate's contract: once per 24 hours, the refusal saying when, with Retry-After in words.
+        await keyed.CallOkAsync("regenerate_context", new { website = "https://acme.example", freeformContext = "We sell to bakeries." });
+        var again = await keyed.CallAsync("regenerate_context", new { website = "https://acme.example" });
+        Assert.Equal("rate_limited", Code(again));
+        Assert.True(again.StructuredContent!.Value.TryGetProperty("nextAvailableAt", out _));
+        Assert.Contains("Retry after", Text(again), StringComparison.Ordinal);
 
         // A workspace that never started onboarding: the agent is told session: null.
         Assert.Equal(JsonValueKind.Null, (await keyed.CallOkAsync("get_onboarding_status")).GetProperty("session").ValueKind);
