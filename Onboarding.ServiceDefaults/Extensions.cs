@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Polly;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -44,12 +46,29 @@ public static class Extensions
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            // A POST that timed out may have been applied: retrying it is the caller's decision (with an idempotency key), not the pipeline's.
-            http.AddStandardResilienceHandler(resilience => resilience.Retry.DisableForUnsafeHttpMethods());
+            http.AddOnboardingResilienceHandler();
             http.AddServiceDiscovery();
         });
         return builder;
     }
+
+    /// <summary>
+    /// The standard resilience handler as every Onboarding client has it, but for what it must not retry: a POST that
+    /// timed out may have been applied (retrying it is the caller's decision, with an idempotency key), and a 429 is
+    /// final (the server answered; retrying a rate limit multiplies the load it limits, and it is no sign of a broken
+    /// server, so it does not count towards opening the circuit either).
+    /// </summary>
+    public static IHttpStandardResiliencePipelineBuilder AddOnboardingResilienceHandler(this IHttpClientBuilder http) =>
+        http.AddStandardResilienceHandler(resilience =>
+        {
+            resilience.Retry.ShouldHandle = args => ValueTask.FromResult(IsTransientFailure(args.Outcome));
+            resilience.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsTransientFailure(args.Outcome));
+            // Wraps the predicate above, so it comes after it.
+            resilience.Retry.DisableForUnsafeHttpMethods();
+        });
+
+    private static bool IsTransientFailure(Outcome<HttpResponseMessage> outcome) =>
+        HttpClientResiliencePredicates.IsTransient(outcome) && outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests;
 
     /// <summary>
     /// Capability tokens travel in query strings (<c>?t=</c> on view and claim links). The host's request lines log the

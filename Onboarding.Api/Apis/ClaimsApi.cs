@@ -99,7 +99,7 @@ public static class ClaimsApi
         }
 
         var outcome = await claims.RequestAsync(sessionId, request.BearerToken(), body.Email!, body.OrgSlug!, cancellationToken);
-        return outcome.Error is { } failure ? failure : TypedResults.Accepted((string?)null, outcome.Value);
+        return Respond<ApiError>.With(outcome, request.HttpContext.Response, value => TypedResults.Accepted((string?)null, value));
     }
 
     public static async Task<Results<Ok<ClaimPreview>, JsonHttpResult<ApiError>>> PreviewClaim(
@@ -111,8 +111,7 @@ public static class ClaimsApi
             return Errors.TokenInvalid();
         }
 
-        var outcome = await claims.PreviewAsync(claimId, token, cancellationToken);
-        return outcome.Error is { } error ? error : TypedResults.Ok(outcome.Value);
+        return Respond<ApiError>.With(await claims.PreviewAsync(claimId, token, cancellationToken), response, TypedResults.Ok);
     }
 
     public static async Task<Results<Ok<ClaimConfirmation>, JsonHttpResult<ApiError>>> ConfirmClaim(
@@ -124,7 +123,6 @@ public static class ClaimsApi
             return Errors.TokenInvalid();
         }
 
-        var outcome = await claims.ConfirmAsync(claimId, token, cancellationToken);
-        return outcome.Error is { } error ? error : TypedResults.Ok(outcome.Value);
+        return Respond<ApiError>.With(await claims.ConfirmAsync(claimId, token, cancellationToken), response, TypedResults.Ok);
     }
 }

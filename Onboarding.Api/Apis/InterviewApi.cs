@@ -31,6 +31,7 @@ public static class InterviewApi
         interview.MapGet("/status", Status)
             .WithName("InterviewStatus")
             .WithSummary("Progress of the given interview, or of the open one")
+            .WithDescription("Without sessionId: the most recent active or paused interview; with includeCompleted=true, the most recent completed one when none is open.")
             .ProducesInterviewErrors(401, 404);
 
         interview.MapPost("/pause", Pause)
@@ -124,58 +125,55 @@ public static class InterviewApi
         }
 
         var outcome = await services.Lifecycle.StartAsync(workspace, body ?? new StartInterviewRequest(null, null, null, null, null, null, null), idempotent, cancellationToken);
-        if (outcome.Replayed)
-        {
-            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
-        }
-
-        return Respond(outcome);
+        return Respond<InterviewError>.With(outcome, request.HttpContext.Response, TypedResults.Ok);
     }
 
     public static async Task<Results<Ok<InterviewStatusResponse>, JsonHttpResult<InterviewError>>> Status(
-        [FromQuery] string? sessionId, ClaimsPrincipal user, [AsParameters] InterviewServices services, CancellationToken cancellationToken) =>
-        Respond(await services.Lifecycle.StatusAsync(WorkspaceOf(user), sessionId, cancellationToken));
+        [FromQuery] string? sessionId, [FromQuery] bool? includeCompleted, HttpResponse response, ClaimsPrincipal user, [AsParameters] InterviewServices services,
+        CancellationToken cancellationToken) =>
+        Respond<InterviewError>.With(await services.Lifecycle.StatusAsync(WorkspaceOf(user), sessionId, includeCompleted == true, cancellationToken), response, TypedResults.Ok);
 
     public static async Task<Results<Ok<MessageResponse>, JsonHttpResult<InterviewError>>> Pause(
         HttpRequest request, ClaimsPrincipal user, [AsParameters] InterviewServices services, CancellationToken cancellationToken) =>
-        await WithSessionAsync(request, (body, ct) => services.Lifecycle.PauseAsync(WorkspaceOf(user), body, ct), Respond, cancellationToken);
+        await WithSessionAsync(request, (body, ct) => services.Lifecycle.PauseAsync(WorkspaceOf(user), body, ct), Respond<InterviewError>.With, cancellationToken);
 
     public static async Task<Results<Ok<MessageResponse>, JsonHttpResult<InterviewError>>> Abandon(
         HttpRequest request, ClaimsPrincipal user, [AsParameters] InterviewServices services, CancellationToken cancellationToken) =>
-        await WithSessionAsync(request, (body, ct) => services.Lifecycle.AbandonAsync(WorkspaceOf(user), body, ct), Respond, cancellationToken);
+        await WithSessionAsync(request, (body, ct) => services.Lifecycle.AbandonAsync(WorkspaceOf(user), body, ct), Respond<InterviewError>.With, cancellationToken);
 
     public static async Task<Results<Ok<InterviewStartResponse>, JsonHttpResult<InterviewError>>> Recover(
         HttpRequest request, ClaimsPrincipal user, [AsParameters] InterviewServices services, CancellationToken cancellationToken) =>
-        await WithSessionAsync(request, (body, ct) => services.Lifecycle.RecoverAsync(WorkspaceOf(user), body, ct), Respond, cancellationToken);
+        await WithSessionAsync(request, (body, ct) => services.Lifecycle.RecoverAsync(WorkspaceOf(user), body, ct), Respond<InterviewError>.With, cancellationToken);
 
     public static async Task<Results<Ok<ReviseResponse>, JsonHttpResult<StateRefusal>, JsonHttpResult<InterviewError>>> Revise(
         HttpRequest request, ClaimsPrincipal user, [AsParameters] InterviewServices services, CancellationToken cancellationToken) =>
-        await WithSessionAsync(request, (body, ct) => services.Lifecycle.ReviseAsync(WorkspaceOf(user), body, ct), Respond<ReviseResponse, StateRefusal>, cancellationToken);
+        await WithSessionAsync(request, (body, ct) => services.Lifecycle.ReviseAsync(WorkspaceOf(user), body, ct), Respond<StateRefusal, InterviewError>.With, cancellationToken);
 
     public static async Task<Results<Ok<QueueResponse>, JsonHttpResult<StateRefusal>, JsonHttpResult<InterviewError>>> Queue(
         HttpRequest request, ClaimsPrincipal user, [AsParameters] InterviewServices services, CancellationToken cancellationToken) =>
-        await WithSessionAsync(request, (body, ct) => services.Completion.QueueAsync(WorkspaceOf(user), body, ct), Respond<QueueResponse, StateRefusal>, cancellationToken);
+        await WithSessionAsync(request, (body, ct) => services.Completion.QueueAsync(WorkspaceOf(user), body, ct), Respond<StateRefusal, InterviewError>.With, cancellationToken);
 
     public static async Task<Results<Ok<CompleteResponse>, JsonHttpResult<InterviewError>>> Complete(
         HttpRequest request, ClaimsPrincipal user, [AsParameters] InterviewServices services, CancellationToken cancellationToken)
     {
         var (body, _, error) = await ReadAsync<CompleteRequest>(request, allowEmpty: false, cancellationToken);
-        return error ?? Respond(await services.Completion.CompleteAsync(WorkspaceOf(user), body!, cancellationToken));
+        return error ?? Respond<InterviewError>.With(await services.Completion.CompleteAsync(WorkspaceOf(user), body!, cancellationToken), request.HttpContext.Response, TypedResults.Ok);
     }
 
     public static async Task<Results<Ok<BriefResponse>, JsonHttpResult<InterviewError>>> Brief(
-        [FromQuery] string? sessionId, [FromQuery] string? projectId, ClaimsPrincipal user, [AsParameters] InterviewServices services, CancellationToken cancellationToken) =>
-        Respond(await services.Completion.BriefAsync(WorkspaceOf(user), sessionId, projectId, cancellationToken));
+        [FromQuery] string? sessionId, [FromQuery] string? projectId, HttpResponse response, ClaimsPrincipal user, [AsParameters] InterviewServices services,
+        CancellationToken cancellationToken) =>
+        Respond<InterviewError>.With(await services.Completion.BriefAsync(WorkspaceOf(user), sessionId, projectId, cancellationToken), response, TypedResults.Ok);
 
     public static async Task<Results<Ok<InterviewDebugResponse>, JsonHttpResult<InterviewError>>> Debug(
-        [FromQuery] string? sessionId, ClaimsPrincipal user, [AsParameters] InterviewServices services, CancellationToken cancellationToken) =>
-        Respond(await services.Chat.DebugAsync(WorkspaceOf(user), sessionId, cancellationToken));
+        [FromQuery] string? sessionId, HttpResponse response, ClaimsPrincipal user, [AsParameters] InterviewServices services, CancellationToken cancellationToken) =>
+        Respond<InterviewError>.With(await services.Chat.DebugAsync(WorkspaceOf(user), sessionId, cancellationToken), response, TypedResults.Ok);
 
     public static async Task<Results<Ok<SaveResponse>, JsonHttpResult<VersionConflictResponse>, JsonHttpResult<InterviewError>>> Save(
         HttpRequest request, ClaimsPrincipal user, [AsParameters] InterviewServices services, CancellationToken cancellationToken)
     {
         var (body, _, error) = await ReadAsync<SaveRequest>(request, allowEmpty: false, cancellationToken);
-        return error ?? Respond<SaveResponse, VersionConflictResponse>(await services.Chat.SaveAsync(WorkspaceOf(user), body!, cancellationToken));
+        return error ?? Respond<VersionConflictResponse, InterviewError>.With(await services.Chat.SaveAsync(WorkspaceOf(user), body!, cancellationToken), request.HttpContext.Response, TypedResults.Ok);
     }
 
     public static async Task<Results<ServerSentEventsResult<object>, JsonHttpResult<InterviewError>>> Stream(
@@ -189,30 +187,20 @@ public static class InterviewApi
 
         var prepared = await services.Chat.PrepareReplyAsync(WorkspaceOf(user), body!, cancellationToken);
         return prepared.Failure is { } failure
-            ? failure.Envelope()
+            ? failure.As<InterviewError>()
             : TypedResults.ServerSentEvents(services.Replies.StreamAsync(prepared.Value!, cancellationToken));
     }
 
-    private static Results<Ok<T>, JsonHttpResult<InterviewError>> Respond<T>(InterviewOutcome<T> outcome) =>
-        outcome.Failure is { } failure ? failure.Envelope() : TypedResults.Ok(outcome.Value!);
-
-    /// <summary>For the endpoints that also refuse in a shape of their own (<typeparamref name="TRefusal"/>).</summary>
-    private static Results<Ok<T>, JsonHttpResult<TRefusal>, JsonHttpResult<InterviewError>> Respond<T, TRefusal>(InterviewOutcome<T> outcome) =>
-        outcome.Failure switch
-        {
-            { Refusal: TRefusal refusal } failure => TypedResults.Json(refusal, statusCode: failure.Status),
-            { } failure => failure.Envelope(),
-            null => TypedResults.Ok(outcome.Value!),
-        };
-
+    /// <summary>Reads the body every lifecycle change takes, <c>{sessionId}</c>, then answers with <paramref name="respond"/>.</summary>
     private static async Task<TResult> WithSessionAsync<T, TResult>(
-        HttpRequest request, Func<SessionRequest, CancellationToken, Task<InterviewOutcome<T>>> action, Func<InterviewOutcome<T>, TResult> respond,
-        CancellationToken cancellationToken)
+        HttpRequest request, Func<SessionRequest, CancellationToken, Task<Outcome<T>>> action,
+        Func<Outcome<T>, HttpResponse, Func<T, Ok<T>>, TResult> respond, CancellationToken cancellationToken)
     {
         var (body, _, error) = await ReadAsync<SessionRequest>(request, allowEmpty: false, cancellationToken);
-        return error is not null ? respond(new InterviewFailure(error.StatusCode ?? 400, error.Value))
-            : string.IsNullOrEmpty(body!.SessionId) ? respond(InterviewErrors.InvalidRequest("sessionId is required."))
-            : respond(await action(body, cancellationToken));
+        Outcome<T> outcome = error is not null ? new Failure(error.StatusCode ?? 400, error.Value!)
+            : string.IsNullOrEmpty(body!.SessionId) ? InterviewErrors.InvalidRequest("sessionId is required.")
+            : await action(body, cancellationToken);
+        return respond(outcome, request.HttpContext.Response, TypedResults.Ok);
     }
 
     private static async Task<(T? Body, byte[] Bytes, JsonHttpResult<InterviewError>? Error)> ReadAsync<T>(HttpRequest request, bool allowEmpty, CancellationToken cancellationToken)

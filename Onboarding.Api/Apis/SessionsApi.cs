@@ -43,7 +43,7 @@ public static class SessionsApi
             .WithSummary("Read a session and its event chain")
             .WithDescription("The viewer's read. Requires the token from view_url (or a rotated one) as t. Returns the session and a page of its events, oldest first: "
                 + "without after or before, from the first event; with after=<seq>, the ones after it; with before=<seq>, the newest ones before it "
-                + "(before=9223372036854775807 reads the newest events). limit caps the page (default and maximum 1000); has_more says whether more lie in the direction read. "
+                + "(before=9223372036854775807 reads the newest events). limit caps the page (default and maximum 1000), as does 1 MiB of payloads (a larger event is a page of one); has_more says whether more lie in the direction read. "
                 + "Each response carries a fresh view_token for the next read. Tampered, expired, revoked and other-session tokens all get 401 token_invalid.")
             .Produces<SessionView>()
             .ProducesError(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status410Gone)
@@ -83,7 +83,7 @@ public static class SessionsApi
         }
 
         var outcome = await services.Sessions.CreateAsync(body, idempotent, cancellationToken);
-        return Respond(request, outcome, TypedResults.Ok);
+        return Respond<ApiError>.With(outcome, request.HttpContext.Response, TypedResults.Ok);
     }
 
     public static async Task<Results<Accepted<AppendEventsResponse>, JsonHttpResult<ApiError>>> AppendEvents(
@@ -115,7 +115,7 @@ public static class SessionsApi
         }
 
         var outcome = await services.Sessions.AppendAsync(sessionId, request.BearerToken(), events, idempotent, cancellationToken);
-        return Respond(request, outcome, value => TypedResults.Accepted((string?)null, value));
+        return Respond<ApiError>.With(outcome, request.HttpContext.Response, value => TypedResults.Accepted((string?)null, value));
     }
 
     public static async Task<Results<Ok<SessionView>, JsonHttpResult<ApiError>>> ReadSession(
@@ -140,7 +140,7 @@ public static class SessionsApi
         }
 
         var outcome = await services.Sessions.ReadAsync(sessionId, token, window, cancellationToken);
-        return outcome.Error is { } refused ? refused : TypedResults.Ok(outcome.Value);
+        return Respond<ApiError>.With(outcome, response, TypedResults.Ok);
     }
 
     /// <summary>The read's query parameters, checked: after and before exclude each other, limit defaults to its maximum.</summary>
@@ -186,25 +186,7 @@ public static class SessionsApi
         }
 
         var outcome = await services.Sessions.RevokeViewTokensAsync(sessionId, request.BearerToken(), cancellationToken);
-        return outcome.Error is { } error ? error : TypedResults.Ok(outcome.Value);
-    }
-
-    /// <summary>The error, or the value with the replay marker that Stripe-style clients look for.</summary>
-    private static Results<TResult, JsonHttpResult<ApiError>> Respond<TValue, TResult>(
-        HttpRequest request, Outcome<TValue> outcome, Func<TValue, TResult> success)
-        where TResult : IResult
-    {
-        if (outcome.Error is { } error)
-        {
-            return error;
-        }
-
-        if (outcome.Replayed)
-        {
-            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
-        }
-
-        return success(outcome.Value!);
+        return Respond<ApiError>.With(outcome, request.HttpContext.Response, TypedResults.Ok);
     }
 }
 

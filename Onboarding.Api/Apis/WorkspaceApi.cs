@@ -81,13 +81,13 @@ public static class WorkspaceApi
             .Produces<AgentSessionResponse>()
             .ProducesError(StatusCodes.Status401Unauthorized);
 
-        api.MapGet("/runs", Runs)
+        api.MapGet("/runs", ListRuns)
             .WithName("Runs")
             .WithSummary("The workspace's background runs, newest first")
             .Produces<RunsResponse>()
             .ProducesError(StatusCodes.Status401Unauthorized);
 
-        api.MapGet("/runs/{runId}", Run)
+        api.MapGet("/runs/{runId}", GetRun)
             .WithName("Run")
             .WithSummary("One run and its timeline of steps (the spans of its trace)")
             .Produces<RunDetails>()
@@ -112,13 +112,7 @@ public static class WorkspaceApi
             return keyError;
         }
 
-        var outcome = await scrapes.StartAsync(workspace, body!, idempotent, cancellationToken);
-        if (outcome.Replayed)
-        {
-            request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
-        }
-
-        return outcome.Error is { } failure ? failure : TypedResults.Ok(outcome.Value);
+        return Respond<ApiError>.With(await scrapes.StartAsync(workspace, body!, idempotent, cancellationToken), request.HttpContext.Response, TypedResults.Ok);
     }
 
     public static async Task<Results<Ok<StatusResponse>, JsonHttpResult<ApiError>>> Status(
@@ -186,29 +180,26 @@ public static class WorkspaceApi
         }
 
         var outcome = await contexts.RegenerateAsync(WorkspaceOf(user), body!, cancellationToken);
-        if (outcome.NextAvailableAt is { } next)
+        if (outcome.Failure?.Body is RegenerateRefusal refusal)
         {
-            var wait = next - time.GetUtcNow();
+            var wait = refusal.NextAvailableAt - time.GetUtcNow().UtcDateTime;
             request.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Json(
-                new RegenerateRefusal("Context was regenerated less than 24 hours ago.", "rate_limited", WorkspaceRules.Utc(next)),
-                statusCode: StatusCodes.Status429TooManyRequests);
         }
 
-        return outcome.Error is { } failure ? failure : TypedResults.Ok(outcome.Started);
+        return Respond<RegenerateRefusal, ApiError>.With(outcome, request.HttpContext.Response, TypedResults.Ok);
     }
 
     public static async Task<Ok<AgentSessionResponse>> AgentSession(ClaimsPrincipal user, AgentSessionService sessions, CancellationToken cancellationToken) =>
         TypedResults.Ok(new AgentSessionResponse(await sessions.ClaimedByAsync(WorkspaceOf(user), cancellationToken)));
 
-    public static async Task<Ok<RunsResponse>> Runs(
-        [FromQuery] int? limit, ClaimsPrincipal user, ScrapeService scrapes, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new RunsResponse(await scrapes.RunsAsync(WorkspaceOf(user), Math.Clamp(limit ?? 20, 1, 100), cancellationToken)));
+    public static async Task<Ok<RunsResponse>> ListRuns(
+        [FromQuery] int? limit, ClaimsPrincipal user, Runs runs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new RunsResponse(await runs.ListAsync(WorkspaceOf(user), Math.Clamp(limit ?? Runs.DefaultLimit, 1, Runs.MaxLimit), cancellationToken)));
 
-    public static async Task<Results<Ok<RunDetails>, JsonHttpResult<ApiError>>> Run(
-        string runId, ClaimsPrincipal user, ScrapeService scrapes, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<RunDetails>, JsonHttpResult<ApiError>>> GetRun(
+        string runId, ClaimsPrincipal user, Runs runs, CancellationToken cancellationToken)
     {
-        var run = Ids.IsWellFormed(runId, Ids.RunPrefix) ? await scrapes.RunAsync(WorkspaceOf(user), runId, cancellationToken) : null;
+        var run = Ids.IsWellFormed(runId, Ids.RunPrefix) ? await runs.FindAsync(WorkspaceOf(user), runId, cancellationToken) : null;
         return run is null ? Errors.Create(StatusCodes.Status404NotFound, "run_not_found", "No run of this workspace has this id.") : TypedResults.Ok(run);
     }
 

@@ -47,6 +47,7 @@ public static class Extensions
         builder.Services.AddScoped<ClaimDelivery>();
         builder.Services.AddScoped<ClaimService>();
         builder.Services.AddScoped<ScrapeService>();
+        builder.Services.AddScoped<Runs>();
         builder.Services.AddScoped<StatusFollower>();
         builder.Services.AddScoped<ContextService>();
         builder.Services.AddScoped<AgentSessionService>();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Onboarding.Api.Infrastructure;
 using Onboarding.Api.Workspaces;
 using Onboarding.Data.Infrastructure;
 using Onboarding.Data.Model;
@@ -13,7 +14,7 @@ public sealed class InterviewChat(OnboardingDbContext db, InterviewStore store, 
     /// <c>messageId</c> (no second write) and a stale <c>expectedVersion</c>, then writes the turn, the assessment and the
     /// version bump in one commit.
     /// </summary>
-    public async Task<InterviewOutcome<SaveResponse>> SaveAsync(Workspace workspace, SaveRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<SaveResponse>> SaveAsync(Workspace workspace, SaveRequest request, CancellationToken cancellationToken)
     {
         if (InterviewRules.CheckSave(request) is { } problem)
         {
@@ -93,7 +94,7 @@ public sealed class InterviewChat(OnboardingDbContext db, InterviewStore store, 
     /// Pass 1's input: the interview as the founder's new message would leave it, without saving anything. The history
     /// comes from what was saved, never from the client, so a client cannot put words in the interviewer's mouth.
     /// </summary>
-    public async Task<InterviewOutcome<InterviewerContext>> PrepareReplyAsync(Workspace workspace, ChatStreamRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<InterviewerContext>> PrepareReplyAsync(Workspace workspace, ChatStreamRequest request, CancellationToken cancellationToken)
     {
         if (InterviewRules.CheckStream(request) is { } problem)
         {
@@ -127,7 +128,7 @@ public sealed class InterviewChat(OnboardingDbContext db, InterviewStore store, 
     }
 
     /// <summary>The development-only view of why the interview did what it did: each topic's standing and evidence.</summary>
-    public async Task<InterviewOutcome<InterviewDebugResponse>> DebugAsync(Workspace workspace, string? sessionId, CancellationToken cancellationToken) =>
+    public async Task<Outcome<InterviewDebugResponse>> DebugAsync(Workspace workspace, string? sessionId, CancellationToken cancellationToken) =>
         await store.FindAsync(workspace, sessionId, cancellationToken) is { } session
             ? Provenance.Debug(session, await store.TurnsAsync(session.Id, cancellationToken))
             : InterviewErrors.SessionNotFound();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Onboarding.Api.Infrastructure;
 using Onboarding.Api.Workspaces;
 using Onboarding.Data.Infrastructure;
 using Onboarding.Data.Jobs;
@@ -15,7 +16,7 @@ namespace Onboarding.Api.Interviews;
 public sealed class InterviewCompletion(OnboardingDbContext db, InterviewStore store, TimeProvider time)
 {
     /// <summary>The summary's Approve: queues the analysis of a completed interview, once.</summary>
-    public async Task<InterviewOutcome<QueueResponse>> QueueAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<QueueResponse>> QueueAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await store.LockUserAsync(workspace, cancellationToken);
@@ -48,7 +49,7 @@ public sealed class InterviewCompletion(OnboardingDbContext db, InterviewStore s
     }
 
     /// <summary>Finalises in one step: completes the interview (with the client's corrections to the brief), creates the project, queues the analysis.</summary>
-    public async Task<InterviewOutcome<CompleteResponse>> CompleteAsync(Workspace workspace, CompleteRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<CompleteResponse>> CompleteAsync(Workspace workspace, CompleteRequest request, CancellationToken cancellationToken)
     {
         if (InterviewRules.CheckComplete(request) is { } problem)
         {
@@ -98,7 +99,7 @@ public sealed class InterviewCompletion(OnboardingDbContext db, InterviewStore s
         var runId = session.AnalysisRunId;
         if (triggered)
         {
-            InterviewFailure? failure;
+            Failure? failure;
             (runId, failure) = await StartAnalysisAsync(workspace, session, brief, cancellationToken);
             if (failure is not null)
             {
@@ -125,7 +126,7 @@ public sealed class InterviewCompletion(OnboardingDbContext db, InterviewStore s
     }
 
     /// <summary>The brief of an interview, by its id or its project's, and the analysis once there is one.</summary>
-    public async Task<InterviewOutcome<BriefResponse>> BriefAsync(Workspace workspace, string? sessionId, string? projectId, CancellationToken cancellationToken)
+    public async Task<Outcome<BriefResponse>> BriefAsync(Workspace workspace, string? sessionId, string? projectId, CancellationToken cancellationToken)
     {
         if ((sessionId is null) == (projectId is null))
         {
@@ -173,7 +174,7 @@ public sealed class InterviewCompletion(OnboardingDbContext db, InterviewStore s
     }
 
     /// <summary>Creates the project and queues the analysis run for a completed interview, within the plan's monthly runs.</summary>
-    private async Task<(string? RunId, InterviewFailure? Failure)> StartAnalysisAsync(
+    private async Task<(string? RunId, Failure? Failure)> StartAnalysisAsync(
         Workspace workspace, InterviewSession session, EntrepreneurBrief brief, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();

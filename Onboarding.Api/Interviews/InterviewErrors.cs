@@ -8,25 +8,6 @@ public sealed record InterviewError(bool Success, InterviewErrorBody Error);
 
 public sealed record InterviewErrorBody(string Code, string Message, bool Retryable, IReadOnlyList<string> FallbackOptions);
 
-/// <summary>
-/// A refusal of the interview surface: its status and either the envelope (<see cref="Error"/>) or one of the
-/// surface's own shapes (<see cref="Refusal"/>: a version conflict, or a state refusal of revise and queue).
-/// </summary>
-public sealed record InterviewFailure(int Status, InterviewError? Error = null, object? Refusal = null)
-{
-    /// <summary>The envelope as the answer; only for failures that carry one.</summary>
-    public JsonHttpResult<InterviewError> Envelope() =>
-        TypedResults.Json(Error ?? throw new InvalidOperationException($"This refusal ({Refusal?.GetType().Name}) is not in the envelope."), statusCode: Status);
-}
-
-/// <summary>A value, or why there is none.</summary>
-public readonly record struct InterviewOutcome<T>(T? Value, InterviewFailure? Failure, bool Replayed = false)
-{
-    public static implicit operator InterviewOutcome<T>(T value) => new(value, null);
-
-    public static implicit operator InterviewOutcome<T>(InterviewFailure failure) => new(default, failure);
-}
-
 /// <summary>Every error code of the interview surface, with its status, in one place.</summary>
 public static class InterviewErrors
 {
@@ -51,33 +32,33 @@ public static class InterviewErrors
         path.StartsWithSegments("/api/interview", StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments("/api/chat", StringComparison.OrdinalIgnoreCase);
 
-    public static InterviewFailure InvalidRequest(string message) => Create(400, "INVALID_REQUEST", message);
+    public static Failure InvalidRequest(string message) => Create(400, "INVALID_REQUEST", message);
 
-    public static InterviewFailure InvalidPlan(string message) => Create(400, "INVALID_PLAN", message);
+    public static Failure InvalidPlan(string message) => Create(400, "INVALID_PLAN", message);
 
-    public static InterviewFailure SessionNotFound() =>
+    public static Failure SessionNotFound() =>
         Create(404, "SESSION_NOT_FOUND", "The specified session does not exist", fallback: ["create_new"]);
 
     /// <summary>complete's name for a session that is missing, not the caller's, or cannot be completed.</summary>
-    public static InterviewFailure InvalidSession(int status, string message) => Create(status, "INVALID_SESSION", message, fallback: ["create_new"]);
+    public static Failure InvalidSession(int status, string message) => Create(status, "INVALID_SESSION", message, fallback: ["create_new"]);
 
-    public static InterviewFailure InvalidState(string message, params string[] fallback) => Create(409, "INVALID_STATE", message, fallback: fallback);
+    public static Failure InvalidState(string message, params string[] fallback) => Create(409, "INVALID_STATE", message, fallback: fallback);
 
-    public static InterviewFailure BriefNotFound() =>
+    public static Failure BriefNotFound() =>
         Create(404, "BRIEF_NOT_FOUND", "This interview has no brief yet: it is written when the interview completes.", fallback: ["continue_interview"]);
 
-    public static InterviewFailure LimitExceeded(string message) =>
+    public static Failure LimitExceeded(string message) =>
         Create(429, "SESSION_LIMIT_EXCEEDED", message, fallback: ["upgrade", "contact_support"]);
 
-    public static InterviewFailure IdempotencyKeyReused() =>
+    public static Failure IdempotencyKeyReused() =>
         Create(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different request body.");
 
     /// <summary>The surface's own shape for a stale <c>expectedVersion</c>.</summary>
-    public static InterviewFailure VersionConflict(int current, int expected) =>
-        new(409, Refusal: new VersionConflictResponse(false, "version_conflict", current, expected, "Version mismatch"));
+    public static Failure VersionConflict(int current, int expected) =>
+        new(409, new VersionConflictResponse(false, "version_conflict", current, expected, "Version mismatch"));
 
     /// <summary>The surface's own shape when revise or queue meet an interview in the wrong state.</summary>
-    public static InterviewFailure Refused(string status, string error) => new(409, Refusal: new StateRefusal(false, status, error));
+    public static Failure Refused(string status, string error) => new(409, new StateRefusal(false, status, error));
 
     /// <summary>Answers a shared failure (body reading, authentication, rate limits, unexpected errors) in this surface's envelope.</summary>
     public static JsonHttpResult<InterviewError> Translate(JsonHttpResult<ApiError> error)
@@ -88,10 +69,10 @@ public static class InterviewErrors
             "internal_error" => "PROCESSING_ERROR",
             var other => other.ToUpperInvariant(),
         };
-        return Create(status, code, error.Value.Error, retryable: status is 429 or 500 or 503).Envelope();
+        return Create(status, code, error.Value.Error, retryable: status is 429 or 500 or 503).As<InterviewError>();
     }
 
-    private static InterviewFailure Create(int status, string code, string message, bool retryable = false, string[]? fallback = null) =>
+    private static Failure Create(int status, string code, string message, bool retryable = false, string[]? fallback = null) =>
         new(status, new InterviewError(false, new InterviewErrorBody(code, message, retryable, fallback ?? [])));
 }
 

@@ -18,7 +18,7 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
 
     private static readonly AgentPersonality Personality = new(OfflineInterviewer.Name, "Startup interviewer", "warm, concise, curious");
 
-    public async Task<InterviewOutcome<InterviewStartResponse>> StartAsync(
+    public async Task<Outcome<InterviewStartResponse>> StartAsync(
         Workspace workspace, StartInterviewRequest request, IdempotencyRequest? idempotent, CancellationToken cancellationToken)
     {
         if (InterviewRules.CheckStart(request, workspace.UserId) is { } problem)
@@ -31,14 +31,14 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
             return InterviewErrors.InvalidPlan("planType must be trial, sprint, founder or enterprise.");
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (idempotent is not null && await idempotency.ClaimAsync(idempotent, cancellationToken) is { } first)
-        {
-            return Idempotency.SameRequest(first, idempotent)
-                ? new InterviewOutcome<InterviewStartResponse>(JsonSerializer.Deserialize<InterviewStartResponse>(first.ResponseBody, JsonSerializerOptions.Web), null, Replayed: true)
-                : InterviewErrors.IdempotencyKeyReused();
-        }
+        return await idempotency.CommitOnceAsync(
+            idempotent, StatusCodes.Status200OK, InterviewErrors.IdempotencyKeyReused(), () => OpenAsync(workspace, request, cancellationToken), cancellationToken,
+            JsonSerializerOptions.Web);
+    }
 
+    /// <summary>Resumes the interview the request names or the open one, or starts a new one within the plan's limit; the caller commits.</summary>
+    private async Task<Outcome<InterviewStartResponse>> OpenAsync(Workspace workspace, StartInterviewRequest request, CancellationToken cancellationToken)
+    {
         await store.LockUserAsync(workspace, cancellationToken);
         var plan = await db.Orgs.Where(o => o.Id == workspace.OrgId).Select(o => o.Plan).SingleAsync(cancellationToken);
         if (request.PlanType is not null && request.PlanType != plan)
@@ -105,18 +105,15 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
         session.Status = InterviewStatus.Active;
         session.LastActivityAt = now;
         await db.SaveChangesAsync(cancellationToken);
-        var response = await StartViewAsync(session, resumed, cancellationToken);
-        if (idempotent is not null)
-        {
-            await idempotency.CompleteAsync(idempotent, StatusCodes.Status200OK, JsonSerializer.Serialize(response, JsonSerializerOptions.Web), cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return response;
+        return await StartViewAsync(session, resumed, cancellationToken);
     }
 
-    /// <summary>The given interview, or the user's most recent active or paused one when no id is given.</summary>
-    public async Task<InterviewOutcome<InterviewStatusResponse>> StatusAsync(Workspace workspace, string? sessionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The given interview, or the user's most recent active or paused one when no id is given; with
+    /// <paramref name="includeCompleted"/>, the most recent completed one when none is open (the workspace home's journey).
+    /// </summary>
+    public async Task<Outcome<InterviewStatusResponse>> StatusAsync(
+        Workspace workspace, string? sessionId, bool includeCompleted, CancellationToken cancellationToken)
     {
         var sessions = db.InterviewSessions.AsNoTracking().Where(s => s.UserId == workspace.UserId);
         InterviewSession? session;
@@ -131,8 +128,9 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
         else
         {
             session = await sessions
-                .Where(s => s.Status == InterviewStatus.Active || s.Status == InterviewStatus.Paused)
-                .OrderByDescending(s => s.LastActivityAt)
+                .Where(s => s.Status == InterviewStatus.Active || s.Status == InterviewStatus.Paused || (includeCompleted && s.Status == InterviewStatus.Completed))
+                .OrderBy(s => s.Status == InterviewStatus.Completed)
+                .ThenByDescending(s => s.LastActivityAt)
                 .FirstOrDefaultAsync(cancellationToken);
             if (session is null)
             {
@@ -147,7 +145,7 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
             await store.CompletionAsync(session, cancellationToken));
     }
 
-    public Task<InterviewOutcome<MessageResponse>> PauseAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken) =>
+    public Task<Outcome<MessageResponse>> PauseAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken) =>
         ChangeAsync(workspace, request, session => session.Status switch
         {
             InterviewStatus.Completed => InterviewErrors.InvalidState("Cannot pause a completed session.", "revise"),
@@ -155,7 +153,7 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
             _ => Set(session, InterviewStatus.Paused, "Session paused successfully"),
         }, cancellationToken);
 
-    public Task<InterviewOutcome<MessageResponse>> AbandonAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken) =>
+    public Task<Outcome<MessageResponse>> AbandonAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken) =>
         ChangeAsync(workspace, request, session => session.Status switch
         {
             InterviewStatus.Completed => InterviewErrors.InvalidState("Cannot abandon a completed session."),
@@ -163,7 +161,7 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
         }, cancellationToken);
 
     /// <summary>An abandoned or paused interview becomes active again, exactly where it was.</summary>
-    public async Task<InterviewOutcome<InterviewStartResponse>> RecoverAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<InterviewStartResponse>> RecoverAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var session = await store.FindLockedAsync(workspace, request.SessionId, cancellationToken);
@@ -186,7 +184,7 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
     }
 
     /// <summary>The summary's Revise: back to active, cancelling an analysis that has not started.</summary>
-    public async Task<InterviewOutcome<ReviseResponse>> ReviseAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<ReviseResponse>> ReviseAsync(Workspace workspace, SessionRequest request, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var session = await store.FindLockedAsync(workspace, request.SessionId, cancellationToken);
@@ -229,8 +227,8 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
         return new ReviseResponse(true, "reset", queueDeleted);
     }
 
-    private async Task<InterviewOutcome<MessageResponse>> ChangeAsync(
-        Workspace workspace, SessionRequest request, Func<InterviewSession, InterviewOutcome<MessageResponse>> change, CancellationToken cancellationToken)
+    private async Task<Outcome<MessageResponse>> ChangeAsync(
+        Workspace workspace, SessionRequest request, Func<InterviewSession, Outcome<MessageResponse>> change, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var session = await store.FindLockedAsync(workspace, request.SessionId, cancellationToken);
@@ -249,7 +247,7 @@ public sealed class InterviewLifecycle(OnboardingDbContext db, InterviewStore st
         return outcome;
     }
 
-    private InterviewOutcome<MessageResponse> Set(InterviewSession session, string status, string message)
+    private Outcome<MessageResponse> Set(InterviewSession session, string status, string message)
     {
         if (session.Status != status)
         {

@@ -78,7 +78,7 @@ internal static class InterviewTools
                 new Extra("sessionId", "string", "The interview's sessionId (itv_…)."),
                 new Extra("projectId", "string", "Or the project the completed interview created.")),
             Run = async call => ToolResults.From(
-                await InterviewApi.Brief(call.Text("sessionId"), call.Text("projectId"), call.User, call.Parameters<InterviewServices>(), call.Cancellation),
+                await InterviewApi.Brief(call.Text("sessionId"), call.Text("projectId"), call.Twin.Response, call.User, call.Parameters<InterviewServices>(), call.Cancellation),
                 call.Twin),
         }),
     ];

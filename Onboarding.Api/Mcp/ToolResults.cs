@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using ModelContextProtocol.Protocol;
 using Onboarding.Api.Infrastructure;
-using Onboarding.Api.Interviews;
 
 namespace Onboarding.Api.Mcp;
 
@@ -46,9 +45,8 @@ internal static class ToolResults
     /// <summary>A shared refusal (arguments, the API key, a rate limit, a fault) in the twin's surface's envelope.</summary>
     public static CallToolResult From(JsonHttpResult<ApiError> error, HttpContext twin) => From(error.ForSurface(twin), twin);
 
-    /// <summary>An interview refusal that came before the twin was called (the reply of a turn).</summary>
-    public static CallToolResult From(InterviewFailure failure, HttpContext twin) =>
-        From(failure.Refusal is { } own ? TypedResults.Json(own, statusCode: failure.Status) : failure.Envelope(), twin);
+    /// <summary>A service's refusal that came before the twin was called (the reply of a turn), already in its surface's shape.</summary>
+    public static CallToolResult From(Failure failure, HttpContext twin) => From(TypedResults.Json(failure.Body, statusCode: failure.Status), twin);
 
     /// <summary>The twin's body as the tool's result, with what the tool <paramref name="adds"/> to it (the twin's own bytes kept).</summary>
     public static CallToolResult Success(JsonElement body, params (string Name, object? Value)[] adds)

@@ -104,7 +104,7 @@ internal static class WorkspaceTools
             ReadOnly = true,
             Schema = ToolSchema.Of(new Extra("runId", "string", "The runId start_scraping or regenerate_context returned (run_…).", Required: true)),
             Run = async call => ToolResults.From(
-                await WorkspaceApi.Run(call.Text("runId") ?? "", call.User, call.Service<ScrapeService>(), call.Cancellation), call.Twin),
+                await WorkspaceApi.GetRun(call.Text("runId") ?? "", call.User, call.Service<Runs>(), call.Cancellation), call.Twin),
         }),
     ];
 

@@ -42,6 +42,13 @@ public sealed class AgentSessionOptions
     public int MaxEventsPerRead { get; set; } = 1000;
 
     /// <summary>
+    /// Most payload bytes one read returns (a page still holds one event larger than this), so a read of 1,000 events of
+    /// 64 KB each is not 64 MB in one answer; <c>has_more</c> leads on as for <see cref="MaxEventsPerRead"/>.
+    /// </summary>
+    [Range(1, 1 << 30)]
+    public int MaxBytesPerRead { get; set; } = 1 << 20;
+
+    /// <summary>
     /// Most events one session holds. A write that would pass it is refused with 409 <c>session_full</c>; the server's own
     /// <c>onboarding.claimed</c> is still recorded. An onboarding is tens of events and a chatty agent's telemetry a few
     /// thousand; 20,000 is twice the long session the bench measures the viewer with, and bounds what one anonymous

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
@@ -27,74 +26,6 @@ namespace Onboarding.Api.Sessions;
 /// </summary>
 public sealed class AppendCommitter : IAsyncDisposable
 {
-    // Locks the tips of the batch's chains; ORDER BY makes every loop lock in the same order.
-    private const string LockSessions = """
-        SELECT id, write_token_hash, expires_at, claimed_at, last_seq, head_hash
-          FROM agent_sessions
-         WHERE id = ANY($1)
-         ORDER BY id
-           FOR UPDATE
-        """;
-
-    private const string InsertEvents = """
-        INSERT INTO session_events (session_id, seq, type, ts, payload, hash, received_at)
-        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::json[], $6::bytea[], $7::timestamptz[])
-        """;
-
-    // The short way: moves each known tip only if it is still the one known (and the token and expiry still hold), then
-    // writes the events of the chains moved; committed in the same round trip.
-    private const string MoveKnownTipAndInsert = """
-        WITH moved AS (
-          UPDATE agent_sessions AS s
-             SET last_seq = t.last_seq, head_hash = t.head_hash
-            FROM unnest($8::text[], $9::bigint[], $10::bigint[], $11::bytea[], $12::bytea[]) AS t(id, known_seq, last_seq, head_hash, token_hash)
-           WHERE s.id = t.id AND s.last_seq = t.known_seq
-             AND (t.token_hash IS NULL OR s.write_token_hash = t.token_hash)
-             AND (s.claimed_at IS NOT NULL OR s.expires_at > $13)
-          RETURNING s.id),
-        """ + InsertMovedChains;
-
-    // The same for several sessions, whose rows are locked in id order first, as the locked way locks them: an UPDATE
-    // locks rows in whatever order its plan meets them, and two committers (loops, or Api instances) locking in different
-    // orders could each hold a row the other waits for. A single row cannot close such a circle, so it skips the lock.
-    private const string MoveKnownTipsAndInsert = """
-        WITH tips AS (
-          SELECT * FROM unnest($8::text[], $9::bigint[], $10::bigint[], $11::bytea[], $12::bytea[]) AS t(id, known_seq, last_seq, head_hash, token_hash)),
-        still_known AS (
-          SELECT s.id
-            FROM agent_sessions AS s JOIN tips AS t ON s.id = t.id
-           WHERE s.last_seq = t.known_seq
-             AND (t.token_hash IS NULL OR s.write_token_hash = t.token_hash)
-             AND (s.claimed_at IS NOT NULL OR s.expires_at > $13)
-           ORDER BY s.id
-             FOR UPDATE OF s),
-        moved AS (
-          UPDATE agent_sessions AS s
-             SET last_seq = t.last_seq, head_hash = t.head_hash
-            FROM tips AS t
-           WHERE s.id = t.id AND s.id IN (SELECT id FROM still_known)
-          RETURNING s.id),
-        """ + InsertMovedChains;
-
-    private const string InsertMovedChains = """
-        written AS (
-          INSERT INTO session_events (session_id, seq, type, ts, payload, hash, received_at)
-          SELECT e.* FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::json[], $6::bytea[], $7::timestamptz[])
-                 AS e(session_id, seq, type, ts, payload, hash, received_at)
-           WHERE e.session_id IN (SELECT id FROM moved))
-        SELECT id FROM moved
-        """;
-
-    // Tips are small; past this many the cache starts over rather than track which sessions went quiet.
-    private const int MaxKnownTips = 10_000;
-
-    private const string MoveTips = """
-        UPDATE agent_sessions AS s
-           SET last_seq = t.last_seq, head_hash = t.head_hash
-          FROM unnest($1::text[], $2::bigint[], $3::bytea[]) AS t(id, last_seq, head_hash)
-         WHERE s.id = t.id
-        """;
-
     private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>();
     private readonly NpgsqlDataSource _dataSource;
     private readonly SessionNotifier _notifier;
@@ -104,8 +35,7 @@ public sealed class AppendCommitter : IAsyncDisposable
     private readonly Histogram<int> _batchSizes;
     private readonly Task[] _loops;
 
-    // Each session's tip as of this instance's last commit to it: the short way's starting point.
-    private readonly ConcurrentDictionary<string, Tip> _knownTips = new(StringComparer.Ordinal);
+    private readonly KnownTips _knownTips = new();
 
     public AppendCommitter(
         NpgsqlDataSource dataSource, SessionNotifier notifier, TimeProvider time, IOptions<AgentSessionOptions> options,
@@ -200,7 +130,7 @@ public sealed class AppendCommitter : IAsyncDisposable
     private async Task<List<PendingAppend>> CommitFromKnownTipsAsync(NpgsqlConnection connection, List<PendingAppend> batch)
     {
         var now = _time.GetUtcNow();
-        Dictionary<string, Tip> tips = new(StringComparer.Ordinal);
+        Dictionary<string, ChainTip> tips = new(StringComparer.Ordinal);
         HashSet<string> lockedWay = new(StringComparer.Ordinal);
         foreach (var pending in batch)
         {
@@ -209,7 +139,7 @@ public sealed class AppendCommitter : IAsyncDisposable
                 continue;
             }
 
-            if (_knownTips.TryGetValue(pending.SessionId, out var known))
+            if (_knownTips.TryGet(pending.SessionId, out var known))
             {
                 tips[pending.SessionId] = known with { };
             }
@@ -228,7 +158,7 @@ public sealed class AppendCommitter : IAsyncDisposable
             {
                 var ahead = queued.GetValueOrDefault(pending.SessionId);
                 queued[pending.SessionId] = ahead + pending.Events.Count;
-                if (Refusal(pending, tip, now, ahead) is not null)
+                if (tip.Refusal(pending.WriteToken, pending.Events.Count, now, _options, ahead) is not null)
                 {
                     tips.Remove(pending.SessionId);
                     lockedWay.Add(pending.SessionId);
@@ -247,12 +177,12 @@ public sealed class AppendCommitter : IAsyncDisposable
         {
             if (tips.TryGetValue(pending.SessionId, out var tip))
             {
-                Extend(tip, pending, rows, now);
+                tip.Extend(pending.SessionId, pending.Events, rows, now);
             }
         }
 
         var moved = new HashSet<string>(StringComparer.Ordinal);
-        await using (var command = new NpgsqlCommand(tips.Count == 1 ? MoveKnownTipAndInsert : MoveKnownTipsAndInsert, connection))
+        await using (var command = new NpgsqlCommand(tips.Count == 1 ? AppendStatements.MoveKnownTipAndInsert : AppendStatements.MoveKnownTipsAndInsert, connection))
         {
             rows.AddParameters(command.Parameters);
             command.Parameters.Add(new() { Value = tips.Keys.ToArray() });
@@ -295,12 +225,12 @@ public sealed class AppendCommitter : IAsyncDisposable
         {
             if (moved.Contains(sessionId))
             {
-                Remember(sessionId, tip);
+                _knownTips.Remember(sessionId, tip);
                 await _notifier.PublishAsync(sessionId, tip.LastSeq);
             }
             else
             {
-                _knownTips.TryRemove(sessionId, out _);
+                _knownTips.Forget(sessionId);
             }
         }
 
@@ -314,7 +244,7 @@ public sealed class AppendCommitter : IAsyncDisposable
 
     private async Task CommitLockedAsync(NpgsqlConnection connection, List<PendingAppend> batch)
     {
-        Dictionary<string, Tip> tips = [];
+        Dictionary<string, ChainTip> tips = [];
         Outcome<AppendEventsResponse>[] outcomes = [];
         var refused = false;
         await using (var transaction = await connection.BeginTransactionAsync())
@@ -353,7 +283,7 @@ public sealed class AppendCommitter : IAsyncDisposable
         _batchSizes.Record(batch.Count, new KeyValuePair<string, object?>("way", "locked"));
         foreach (var (sessionId, tip) in tips)
         {
-            Remember(sessionId, tip);
+            _knownTips.Remember(sessionId, tip);
             if (tip.Moved)
             {
                 await _notifier.PublishAsync(sessionId, tip.LastSeq);
@@ -379,14 +309,14 @@ public sealed class AppendCommitter : IAsyncDisposable
         }
     }
 
-    private static async Task<Dictionary<string, Tip>> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string[] sessionIds)
+    private static async Task<Dictionary<string, ChainTip>> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string[] sessionIds)
     {
-        await using var command = new NpgsqlCommand(LockSessions, connection, transaction) { Parameters = { new() { Value = sessionIds } } };
+        await using var command = new NpgsqlCommand(AppendStatements.LockSessions, connection, transaction) { Parameters = { new() { Value = sessionIds } } };
         await using var reader = await command.ExecuteReaderAsync();
-        var tips = new Dictionary<string, Tip>(sessionIds.Length, StringComparer.Ordinal);
+        var tips = new Dictionary<string, ChainTip>(sessionIds.Length, StringComparer.Ordinal);
         while (await reader.ReadAsync())
         {
-            tips[reader.GetString(0)] = new Tip(reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<DateTimeOffset>(2), Claimed: !reader.IsDBNull(3))
+            tips[reader.GetString(0)] = new ChainTip(reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<DateTimeOffset>(2), Claimed: !reader.IsDBNull(3))
             {
                 LastSeq = reader.GetInt64(4),
                 HeadHash = reader.GetFieldValue<byte[]>(5),
@@ -398,7 +328,7 @@ public sealed class AppendCommitter : IAsyncDisposable
 
     /// <summary>Judges each request in arrival order against its session's tip, extends the chains, writes the rows.</summary>
     private async Task<Outcome<AppendEventsResponse>[]> WriteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, List<PendingAppend> batch, Dictionary<string, Tip> tips)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<PendingAppend> batch, Dictionary<string, ChainTip> tips)
     {
         var now = _time.GetUtcNow();
         var outcomes = new Outcome<AppendEventsResponse>[batch.Count];
@@ -410,13 +340,13 @@ public sealed class AppendCommitter : IAsyncDisposable
             {
                 outcomes[i] = Errors.SessionNotFound();
             }
-            else if (Refusal(pending, tip, now) is { } refusal)
+            else if (tip.Refusal(pending.WriteToken, pending.Events.Count, now, _options) is { } refusal)
             {
                 outcomes[i] = refusal;
             }
             else
             {
-                Extend(tip, pending, rows, now);
+                tip.Extend(pending.SessionId, pending.Events, rows, now);
                 outcomes[i] = new AppendEventsResponse(pending.Events.Count);
             }
         }
@@ -428,8 +358,8 @@ public sealed class AppendCommitter : IAsyncDisposable
             {
                 BatchCommands =
                 {
-                    rows.Insert(InsertEvents),
-                    new NpgsqlBatchCommand(MoveTips)
+                    rows.Insert(AppendStatements.InsertEvents),
+                    new NpgsqlBatchCommand(AppendStatements.MoveTips)
                     {
                         Parameters =
                         {
@@ -444,46 +374,6 @@ public sealed class AppendCommitter : IAsyncDisposable
         }
 
         return outcomes;
-    }
-
-    /// <summary>Why the session refuses this request, judged against its tip; null when it may append.</summary>
-    private JsonHttpResult<ApiError>? Refusal(PendingAppend pending, Tip tip, DateTimeOffset now, int eventsAhead = 0)
-    {
-        if (_options.RequireWriteToken && !Secrets.Matches(pending.WriteToken, tip.WriteTokenHash))
-        {
-            return Errors.TokenInvalid();
-        }
-
-        if (!tip.Claimed && now >= tip.ExpiresAt)
-        {
-            return Errors.SessionExpired();
-        }
-
-        return tip.LastSeq + eventsAhead + pending.Events.Count > _options.MaxEventsPerSession ? Errors.SessionFull(_options.MaxEventsPerSession) : null;
-    }
-
-    /// <summary>Extends the session's chain by the request's events and adds their rows.</summary>
-    private static void Extend(Tip tip, PendingAppend pending, EventRows rows, DateTimeOffset now)
-    {
-        foreach (var e in pending.Events)
-        {
-            tip.LastSeq++;
-            tip.HeadHash = EventChain.Next(tip.HeadHash, tip.LastSeq, e.Type, e.Ts, e.Payload);
-            rows.Add(pending.SessionId, tip.LastSeq, e, tip.HeadHash, now);
-        }
-
-        tip.Moved = true;
-    }
-
-    /// <summary>Keeps a committed tip as the session's known one, for its next batch.</summary>
-    private void Remember(string sessionId, Tip tip)
-    {
-        if (_knownTips.Count >= MaxKnownTips && !_knownTips.ContainsKey(sessionId))
-        {
-            _knownTips.Clear();
-        }
-
-        _knownTips[sessionId] = tip with { Moved = false };
     }
 
     private static async Task DisposeQuietlyAsync(NpgsqlConnection? connection)
@@ -504,61 +394,5 @@ public sealed class AppendCommitter : IAsyncDisposable
     private sealed record PendingAppend(string SessionId, string? WriteToken, IReadOnlyList<ValidatedEvent> Events)
     {
         public TaskCompletionSource<Outcome<AppendEventsResponse>> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    /// <summary>A session's chain tip as locked, moved along as the batch's events are appended to it.</summary>
-    private sealed record Tip(byte[] WriteTokenHash, DateTimeOffset ExpiresAt, bool Claimed)
-    {
-        public long LastSeq { get; set; }
-
-        public required byte[] HeadHash { get; set; }
-
-        /// <summary>Whether the batch appended to this chain.</summary>
-        public bool Moved { get; set; }
-    }
-
-    /// <summary>The batch's new rows, column by column, for one INSERT … SELECT FROM unnest.</summary>
-    private sealed class EventRows(int capacity)
-    {
-        private readonly List<string> _sessionIds = new(capacity);
-        private readonly List<long> _seqs = new(capacity);
-        private readonly List<string> _types = new(capacity);
-        private readonly List<long> _ts = new(capacity);
-        private readonly List<string> _payloads = new(capacity);
-        private readonly List<byte[]> _hashes = new(capacity);
-        private readonly List<DateTimeOffset> _receivedAt = new(capacity);
-
-        public int Count => _seqs.Count;
-
-        public void Add(string sessionId, long seq, ValidatedEvent e, byte[] hash, DateTimeOffset receivedAt)
-        {
-            _sessionIds.Add(sessionId);
-            _seqs.Add(seq);
-            _types.Add(e.Type);
-            _ts.Add(e.Ts);
-            _payloads.Add(e.Payload);
-            _hashes.Add(hash);
-            _receivedAt.Add(receivedAt);
-        }
-
-        public NpgsqlBatchCommand Insert(string sql)
-        {
-            var command = new NpgsqlBatchCommand(sql);
-            AddParameters(command.Parameters);
-            return command;
-        }
-
-        /// <summary>The columns as parameters $1 to $7.</summary>
-        public void AddParameters(NpgsqlParameterCollection parameters)
-        {
-            parameters.Add(new() { Value = _sessionIds.ToArray() });
-            parameters.Add(new() { Value = _seqs.ToArray() });
-            parameters.Add(new() { Value = _types.ToArray() });
-            parameters.Add(new() { Value = _ts.ToArray() });
-            // Sent as text and stored as json: the payload's bytes are kept exactly as hashed.
-            parameters.Add(new() { Value = _payloads.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            parameters.Add(new() { Value = _hashes.ToArray() });
-            parameters.Add(new() { Value = _receivedAt.ToArray() });
-        }
     }
 }

@@ -8,14 +8,6 @@ using Onboarding.Data.Model;
 
 namespace Onboarding.Api.Sessions;
 
-/// <summary>A value, or the error to answer with; <see cref="Replayed"/> marks an idempotent replay.</summary>
-public readonly record struct Outcome<T>(T? Value, JsonHttpResult<ApiError>? Error, bool Replayed = false)
-{
-    public static implicit operator Outcome<T>(T value) => new(value, null);
-
-    public static implicit operator Outcome<T>(JsonHttpResult<ApiError> error) => new(default, error);
-}
-
 /// <summary>
 /// Opens sessions, appends to their chains and reads them. Appends to one session are serialised by a
 /// row lock on the session, which holds the chain's tip; that is what keeps sequence numbers gap-free
@@ -36,24 +28,23 @@ public sealed class SessionService(
     public async Task<Outcome<CreateSessionResponse>> CreateAsync(
         CreateSessionRequest request, IdempotencyRequest? idempotent, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (idempotent is not null && await idempotency.ClaimAsync(idempotent, cancellationToken) is { } first)
+        var outcome = await idempotency.CommitOnceAsync(
+            idempotent, StatusCodes.Status200OK, Errors.IdempotencyKeyReused(), () => OpenAsync(request, cancellationToken), cancellationToken,
+            recorded: response => response with { WriteToken = "" });
+        if (outcome is not { Replayed: true, Value: { } replayed })
         {
-            if (!Idempotency.SameRequest(first, idempotent))
-            {
-                return Errors.IdempotencyKeyReused();
-            }
-
-            // The write token is never stored, so a replay issues a fresh one and revokes the first.
-            var replayed = JsonSerializer.Deserialize<CreateSessionResponse>(first.ResponseBody)!;
-            var existing = await db.AgentSessions.SingleAsync(s => s.Id == replayed.SessionId, cancellationToken);
-            var freshToken = Secrets.NewToken(WriteTokenPrefix);
-            existing.WriteTokenHash = Secrets.Hash(freshToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return new Outcome<CreateSessionResponse>(replayed with { WriteToken = freshToken }, null, Replayed: true);
+            return outcome;
         }
 
+        // The write token is never stored, so a replay issues a fresh one and revokes the first.
+        var freshToken = Secrets.NewToken(WriteTokenPrefix);
+        await db.AgentSessions.Where(s => s.Id == replayed.SessionId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.WriteTokenHash, Secrets.Hash(freshToken)), cancellationToken);
+        return outcome with { Value = replayed with { WriteToken = freshToken } };
+    }
+
+    private async Task<Outcome<CreateSessionResponse>> OpenAsync(CreateSessionRequest request, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var id = Ids.NewSessionId();
         var writeToken = Secrets.NewToken(WriteTokenPrefix);
@@ -72,16 +63,8 @@ public sealed class SessionService(
         var openedPayload = JsonSerializer.Serialize(new CreateSessionRequest(request.UserAgent, request.ProjectHint), SessionOpenedJson);
         Append(session, [new ValidatedEvent(EventValidator.SessionOpened, now.ToUnixTimeMilliseconds(), openedPayload)], now);
         await db.SaveChangesAsync(cancellationToken);
-
-        var response = new CreateSessionResponse(
+        return new CreateSessionResponse(
             id, ViewUrl(id, viewTokens.Issue(id, session.TokenGeneration, expiresAt: null)), session.ExpiresAt.ToUnixTimeMilliseconds(), writeToken);
-        if (idempotent is not null)
-        {
-            await idempotency.CompleteAsync(idempotent, StatusCodes.Status200OK, JsonSerializer.Serialize(response with { WriteToken = "" }), cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return response;
     }
 
     /// <summary>
@@ -105,29 +88,26 @@ public sealed class SessionService(
             return error;
         }
 
-        if (idempotent is not null && await idempotency.ClaimAsync(idempotent, cancellationToken) is { } first)
-        {
-            return Idempotency.SameRequest(first, idempotent)
-                ? new Outcome<AppendEventsResponse>(JsonSerializer.Deserialize<AppendEventsResponse>(first.ResponseBody), null, Replayed: true)
-                : Errors.IdempotencyKeyReused();
-        }
+        var outcome = await idempotency.OnceAsync(
+            idempotent, StatusCodes.Status202Accepted, Errors.IdempotencyKeyReused(), async Task<Outcome<AppendEventsResponse>> () =>
+            {
+                if (session!.LastSeq + events.Count > _options.MaxEventsPerSession)
+                {
+                    return Errors.SessionFull(_options.MaxEventsPerSession);
+                }
 
-        if (session!.LastSeq + events.Count > _options.MaxEventsPerSession)
+                Append(session, events, time.GetUtcNow());
+                await db.SaveChangesAsync(cancellationToken);
+                return new AppendEventsResponse(events.Count);
+            }, cancellationToken);
+        if (outcome.Failure is not null || outcome.Replayed)
         {
-            return Errors.SessionFull(_options.MaxEventsPerSession);
-        }
-
-        Append(session!, events, time.GetUtcNow());
-        await db.SaveChangesAsync(cancellationToken);
-        var response = new AppendEventsResponse(events.Count);
-        if (idempotent is not null)
-        {
-            await idempotency.CompleteAsync(idempotent, StatusCodes.Status202Accepted, JsonSerializer.Serialize(response), cancellationToken);
+            return outcome;
         }
 
         await transaction.CommitAsync(cancellationToken);
         await notifier.PublishAsync(sessionId, session!.LastSeq);
-        return response;
+        return outcome;
     }
 
     public async Task<Outcome<SessionView>> ReadAsync(string sessionId, string? token, EventWindow window, CancellationToken cancellationToken)
@@ -155,26 +135,7 @@ public sealed class SessionService(
             return Errors.TokenInvalid();
         }
 
-        // One range scan of the primary key (session_id, seq) either way; one row more than asked tells whether more follow.
-        var events = db.SessionEvents.AsNoTracking().Where(e => e.SessionId == sessionId);
-        events = window.Before is { } before
-            ? events.Where(e => e.Seq < before).OrderByDescending(e => e.Seq)
-            : events.Where(e => e.Seq > window.After).OrderBy(e => e.Seq);
-        var page = await events
-            .Take(window.Limit + 1)
-            .Select(e => new SessionEventView(e.Seq, e.Type, e.Ts, new RawJson(e.Payload), Convert.ToHexStringLower(e.Hash)))
-            .ToListAsync(cancellationToken);
-        var hasMore = page.Count > window.Limit;
-        if (hasMore)
-        {
-            page.RemoveAt(page.Count - 1);
-        }
-
-        if (window.Before is not null)
-        {
-            page.Reverse();
-        }
-
+        var (page, hasMore) = await EventPages.ReadAsync(db, sessionId, window, _options.MaxBytesPerRead, cancellationToken);
         var rotated = viewTokens.Issue(sessionId, session.TokenGeneration, now + _options.RotatedViewTokenLifetime);
         return new SessionView(
             session.Id,

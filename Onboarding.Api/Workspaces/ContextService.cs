@@ -8,9 +8,6 @@ using static Onboarding.Api.Workspaces.WorkspaceRules;
 
 namespace Onboarding.Api.Workspaces;
 
-/// <summary>A regeneration started, refused until <see cref="NextAvailableAt"/>, or refused with an error.</summary>
-public sealed record RegenerateOutcome(RegenerateResponse? Started, DateTimeOffset? NextAvailableAt, JsonHttpResult<ApiError>? Error);
-
 /// <summary>The workspace's context: reading it, editing it, and regenerating it at most once per 24 h (docs/api/workspace.md).</summary>
 public sealed class ContextService(OnboardingDbContext db, TimeProvider time)
 {
@@ -44,26 +41,26 @@ public sealed class ContextService(OnboardingDbContext db, TimeProvider time)
     /// Stamps the cooldown with a conditional upsert, so of any number of concurrent calls exactly one wins, even with
     /// Redis flushed; then writes the freeform text and the LinkedIn URLs and queues the run, all in that transaction.
     /// </summary>
-    public async Task<RegenerateOutcome> RegenerateAsync(Workspace workspace, RegenerateRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<RegenerateResponse>> RegenerateAsync(Workspace workspace, RegenerateRequest request, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Website) && string.IsNullOrWhiteSpace(request.LinkedinUrl))
         {
-            return new RegenerateOutcome(null, null, Errors.InvalidRequest("At least one of website or linkedinUrl is required."));
+            return Errors.InvalidRequest("At least one of website or linkedinUrl is required.");
         }
 
         if (request.Website is not null && !IsWebsite(request.Website))
         {
-            return new RegenerateOutcome(null, null, Errors.InvalidRequest("website must be an absolute http or https URL, such as https://acme.com."));
+            return Errors.InvalidRequest("website must be an absolute http or https URL, such as https://acme.com.");
         }
 
         if ((request.LinkedinUrl is not null && !IsLinkedinUrl(request.LinkedinUrl)) || (request.CompanyLinkedinUrl is not null && !IsLinkedinUrl(request.CompanyLinkedinUrl)))
         {
-            return new RegenerateOutcome(null, null, Errors.InvalidRequest("linkedinUrl and companyLinkedinUrl must be LinkedIn URLs, such as https://www.linkedin.com/in/sid."));
+            return Errors.InvalidRequest("linkedinUrl and companyLinkedinUrl must be LinkedIn URLs, such as https://www.linkedin.com/in/sid.");
         }
 
         if (request.FreeformContext?.Length > MaxFreeformLength)
         {
-            return new RegenerateOutcome(null, null, Errors.InvalidRequest($"freeformContext must be at most {MaxFreeformLength} characters."));
+            return Errors.InvalidRequest($"freeformContext must be at most {MaxFreeformLength} characters.");
         }
 
         var now = PostgresTimestamp(time.GetUtcNow());
@@ -78,7 +75,9 @@ public sealed class ContextService(OnboardingDbContext db, TimeProvider time)
         if (stamped.Count == 0)
         {
             var last = await db.UserProfiles.Where(p => p.UserId == workspace.UserId).Select(p => p.LastContextRegeneratedAt).SingleAsync(cancellationToken);
-            return new RegenerateOutcome(null, last!.Value + RegenerateCooldown, null);
+            return new Failure(
+                StatusCodes.Status429TooManyRequests,
+                new RegenerateRefusal("Context was regenerated less than 24 hours ago.", "rate_limited", Utc(last!.Value + RegenerateCooldown)));
         }
 
         var profile = await db.UserProfiles.SingleAsync(p => p.UserId == workspace.UserId, cancellationToken);
@@ -110,7 +109,7 @@ public sealed class ContextService(OnboardingDbContext db, TimeProvider time)
             TraceParent = JobQueue.CurrentTraceParent(),
         }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new RegenerateOutcome(new RegenerateResponse(true, runId, Utc(now)), null, null);
+        return new RegenerateResponse(true, runId, Utc(now));
     }
 
     private static ContextResponse View(UserProfile? profile) => new(

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Onboarding.Api.Infrastructure;
-using Onboarding.Api.Sessions;
 using Onboarding.Data.Infrastructure;
 using Onboarding.Data.Jobs;
 using Onboarding.Data.Model;
@@ -13,7 +12,7 @@ namespace Onboarding.Api.Workspaces;
 /// <summary>The caller of the workspace surface, from its API key.</summary>
 public sealed record Workspace(string OrgId, string UserId, string Email);
 
-/// <summary>Starts onboarding scrapes and reports on them and on the workspace's runs (docs/api/workspace.md).</summary>
+/// <summary>Starts onboarding scrapes and reports on them (docs/api/workspace.md).</summary>
 public sealed class ScrapeService(OnboardingDbContext db, Idempotency idempotency, TimeProvider time)
 {
     public async Task<Outcome<StartScrapingResponse>> StartAsync(
@@ -34,14 +33,14 @@ public sealed class ScrapeService(OnboardingDbContext db, Idempotency idempotenc
             return Errors.InvalidRequest($"firstName and lastName must be at most {MaxNameLength} characters.");
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (idempotent is not null && await idempotency.ClaimAsync(idempotent, cancellationToken) is { } first)
-        {
-            return Idempotency.SameRequest(first, idempotent)
-                ? new Outcome<StartScrapingResponse>(JsonSerializer.Deserialize<StartScrapingResponse>(first.ResponseBody, JsonSerializerOptions.Web), null, Replayed: true)
-                : Errors.IdempotencyKeyReused();
-        }
+        return await idempotency.CommitOnceAsync(
+            idempotent, StatusCodes.Status200OK, Errors.IdempotencyKeyReused(), () => QueueAsync(workspace, request, cancellationToken), cancellationToken,
+            JsonSerializerOptions.Web);
+    }
 
+    /// <summary>Writes the session and the profile's fields and queues the run; the caller commits.</summary>
+    private async Task<Outcome<StartScrapingResponse>> QueueAsync(Workspace workspace, StartScrapingRequest request, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var email = (request.Email ?? workspace.Email).ToLowerInvariant();
         var session = new ScrapeSession
@@ -78,14 +77,7 @@ public sealed class ScrapeService(OnboardingDbContext db, Idempotency idempotenc
             TraceParent = JobQueue.CurrentTraceParent(),
         }, cancellationToken);
 
-        var response = new StartScrapingResponse(session.Id, session.RunId);
-        if (idempotent is not null)
-        {
-            await idempotency.CompleteAsync(idempotent, StatusCodes.Status200OK, JsonSerializer.Serialize(response, JsonSerializerOptions.Web), cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return response;
+        return new StartScrapingResponse(session.Id, session.RunId);
     }
 
     // The session with its run's trace, in one query. Clients poll this every few seconds, so it is compiled once: a poll
@@ -125,35 +117,6 @@ public sealed class ScrapeService(OnboardingDbContext db, Idempotency idempotenc
             Job.TraceIdOf(found.TraceParent),
             session.PagesFound, session.PagesFetched, Utc(session.CreatedAt), Utc(session.UpdatedAt), Utc(session.CompletedAt));
     }
-
-    public async Task<IReadOnlyList<RunView>> RunsAsync(Workspace workspace, int limit, CancellationToken cancellationToken)
-    {
-        var jobs = await db.Jobs.AsNoTracking()
-            .Where(j => j.UserId == workspace.UserId)
-            .OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id)
-            .Take(limit)
-            .ToListAsync(cancellationToken);
-        return jobs.Select(View).ToList();
-    }
-
-    public async Task<RunDetails?> RunAsync(Workspace workspace, string runId, CancellationToken cancellationToken)
-    {
-        var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == runId && j.UserId == workspace.UserId, cancellationToken);
-        if (job is null)
-        {
-            return null;
-        }
-
-        var steps = await db.RunSteps.AsNoTracking()
-            .Where(s => s.RunId == runId)
-            .OrderBy(s => s.StartedAt).ThenBy(s => s.Id)
-            .ToListAsync(cancellationToken);
-        return new RunDetails(View(job), steps.ConvertAll(s => new RunStepView(s.Name, s.Detail, s.Outcome, s.Attempt, Utc(s.StartedAt), Utc(s.EndedAt), s.SpanId)));
-    }
-
-    private static RunView View(Job job) => new(
-        job.Id, job.Kind, job.State, job.Attempts, job.MaxAttempts, job.SessionId, job.LastError, job.TraceId,
-        Utc(job.CreatedAt), Utc(job.StartedAt), Utc(job.FinishedAt));
 
     private sealed record SessionWithTrace(ScrapeSession Session, string? TraceParent);
 }

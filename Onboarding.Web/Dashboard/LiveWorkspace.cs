@@ -12,7 +12,6 @@ namespace Onboarding.Web.Dashboard;
 /// </summary>
 public sealed class LiveWorkspace : IAsyncDisposable
 {
-    /// <summary>How often the home reads while Redis is away.</summary>
     /// <summary>How often the home reads while Redis is away: each poll reads every part (five calls), which keeps a
     /// tab well inside the Api's 100 calls a minute per key.</summary>
     public static readonly TimeSpan FallbackPoll = TimeSpan.FromSeconds(5);
@@ -20,17 +19,14 @@ public sealed class LiveWorkspace : IAsyncDisposable
 
     private readonly WorkspaceApiClient _api;
     private readonly InterviewApiClient _interviews;
-    private readonly IConnectionMultiplexer _redis;
     private readonly ISessionUpdates _sessions;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<Task> _changed;
     private readonly JourneyParts _follows;
+    private readonly Wakeup _wakeup;
     private readonly CancellationTokenSource _stop = new();
-    private TaskCompletionSource _wake = NewSignal();
     private int _pending = (int)JourneyParts.All;
     private string? _orgId;
-    private RedisChannel? _workspaceChannel;
     private (string SessionId, IAsyncDisposable Subscription)? _agentSubscription;
     private Task? _loop;
 
@@ -41,13 +37,11 @@ public sealed class LiveWorkspace : IAsyncDisposable
         _follows = follows;
         _api = api;
         _interviews = interviews;
-        _redis = redis;
         _sessions = sessions;
-        _time = time;
         _logger = logger;
         _changed = changed;
-        _redis.ConnectionRestored += OnConnectionChanged;
-        _redis.ConnectionFailed += OnConnectionChanged;
+        // The Worker names the run it moved; the Api, the path it wrote through. A change of connection may hide anything.
+        _wakeup = new Wakeup(redis, time, logger, message => Pending(PartsChangedBy(message.ToString())), () => Pending(JourneyParts.All));
     }
 
     public JourneyState State { get; private set; } = JourneyState.Loading;
@@ -58,23 +52,24 @@ public sealed class LiveWorkspace : IAsyncDisposable
     /// <summary>Reads these parts now (after this page changed something itself).</summary>
     public void RefreshNow(JourneyParts parts = JourneyParts.All)
     {
-        Interlocked.Or(ref _pending, (int)parts);
-        _wake.TrySetResult();
+        Pending(parts);
+        _wakeup.Wake();
     }
 
     public async ValueTask DisposeAsync()
     {
-        _redis.ConnectionRestored -= OnConnectionChanged;
-        _redis.ConnectionFailed -= OnConnectionChanged;
         await _stop.CancelAsync();
         if (_loop is not null)
         {
             await _loop;
         }
 
-        await UnsubscribeAsync();
+        await UnsubscribeAgentAsync();
+        await _wakeup.DisposeAsync();
         _stop.Dispose();
     }
+
+    private void Pending(JourneyParts parts) => Interlocked.Or(ref _pending, (int)parts);
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -93,16 +88,16 @@ public sealed class LiveWorkspace : IAsyncDisposable
                 }
 
                 await SubscribeAsync(cancellationToken);
-                var channel = _workspaceChannel is not null && _redis.IsConnected ? UpdateChannel.Push : UpdateChannel.Polling;
-                if (channel != State.Channel)
+                var mode = new UpdateMode(_wakeup.Pushing, FallbackPoll);
+                if (mode != State.Mode)
                 {
-                    await PublishAsync(State with { Channel = channel });
+                    await PublishAsync(State with { Mode = mode });
                 }
 
-                if (!await WaitAsync(channel == UpdateChannel.Push ? null : FallbackPoll, cancellationToken))
+                if (!await _wakeup.WaitAsync(mode.Push ? null : FallbackPoll, cancellationToken))
                 {
                     // A poll's tick: nothing says what changed, so everything is read.
-                    Interlocked.Or(ref _pending, (int)JourneyParts.All);
+                    Pending(JourneyParts.All);
                 }
             }
         }
@@ -167,7 +162,7 @@ public sealed class LiveWorkspace : IAsyncDisposable
 
         if (parts.HasFlag(JourneyParts.Interview))
         {
-            var interview = await _interviews.StatusAsync(null, cancellationToken);
+            var interview = await _interviews.LatestAsync(cancellationToken);
             journey = journey with { Interview = interview.Ok && interview.Value!.SessionId is not null ? interview.Value : null };
         }
 
@@ -187,22 +182,19 @@ public sealed class LiveWorkspace : IAsyncDisposable
     /// <summary>Listens to the workspace's channel and to the agent session the journey names, once each.</summary>
     private async Task SubscribeAsync(CancellationToken cancellationToken)
     {
-        if (!_redis.IsConnected || _orgId is null)
+        if (_orgId is null)
         {
             return;
         }
 
+        if (await _wakeup.FollowAsync(RedisChannels.Workspace(_orgId)))
+        {
+            // Whatever was committed between the read and the subscription sent no message to us.
+            RefreshNow(JourneyParts.Scrape | JourneyParts.Context | JourneyParts.Interview);
+        }
+
         try
         {
-            if (_workspaceChannel is null)
-            {
-                var channel = RedisChannels.Workspace(_orgId);
-                await _redis.GetSubscriber().SubscribeAsync(channel, OnWorkspaceMessage);
-                _workspaceChannel = channel;
-                // Whatever was committed between the read and the subscription sent no message to us.
-                RefreshNow(JourneyParts.Scrape | JourneyParts.Context | JourneyParts.Interview);
-            }
-
             if (State.Journey.Agent?.Id is { } sessionId && _agentSubscription?.SessionId != sessionId)
             {
                 await UnsubscribeAgentAsync();
@@ -215,12 +207,9 @@ public sealed class LiveWorkspace : IAsyncDisposable
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            _logger.LogWarning(e, "Could not follow workspace {OrgId} through Redis; its home polls", _orgId);
+            _logger.LogWarning(e, "Could not follow the agent session of workspace {OrgId} through Redis; its home polls", _orgId);
         }
     }
-
-    /// <summary>The Worker names the run it moved; the Api, the path it wrote through.</summary>
-    private void OnWorkspaceMessage(RedisChannel channel, RedisValue message) => RefreshNow(PartsChangedBy(message.ToString()));
 
     public static JourneyParts PartsChangedBy(string message) => message switch
     {
@@ -231,28 +220,6 @@ public sealed class LiveWorkspace : IAsyncDisposable
         _ when message.StartsWith("/api/interview/", StringComparison.Ordinal) => JourneyParts.Interview | JourneyParts.Scrape,
         _ => JourneyParts.All,
     };
-
-    // Losing Redis switches the home to polling at once; getting it back reads what the outage hid.
-    private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e) => RefreshNow(JourneyParts.All);
-
-    /// <summary>Waits for a notification (true) or the poll's tick (false).</summary>
-    private async Task<bool> WaitAsync(TimeSpan? interval, CancellationToken cancellationToken)
-    {
-        var signal = _wake;
-        var woken = true;
-        if (!signal.Task.IsCompleted)
-        {
-            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var tick = interval is { } every ? Task.Delay(every, _time, timer.Token) : Task.Delay(Timeout.Infinite, timer.Token);
-            woken = await Task.WhenAny(signal.Task, tick) == signal.Task;
-            await timer.CancelAsync();
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        // The read that follows covers anything this signal announced, so a new one can be armed now.
-        Interlocked.CompareExchange(ref _wake, NewSignal(), signal);
-        return woken;
-    }
 
     private async Task PublishAsync(JourneyState state)
     {
@@ -268,24 +235,6 @@ public sealed class LiveWorkspace : IAsyncDisposable
         }
     }
 
-    private async Task UnsubscribeAsync()
-    {
-        await UnsubscribeAgentAsync();
-        if (_workspaceChannel is { } channel)
-        {
-            _workspaceChannel = null;
-            try
-            {
-                await _redis.GetSubscriber().UnsubscribeAsync(channel, OnWorkspaceMessage);
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException)
-            {
-                // The server drops a dead connection's subscriptions itself.
-                _logger.LogDebug(e, "Unsubscribing from workspace {OrgId} failed", _orgId);
-            }
-        }
-    }
-
     private async Task UnsubscribeAgentAsync()
     {
         if (_agentSubscription is { } agent)
@@ -294,6 +243,4 @@ public sealed class LiveWorkspace : IAsyncDisposable
             await agent.Subscription.DisposeAsync();
         }
     }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

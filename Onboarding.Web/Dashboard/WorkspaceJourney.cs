@@ -1,10 +1,11 @@
 using Onboarding.Web.Services;
+using Onboarding.Web.Sessions;
 
 namespace Onboarding.Web.Dashboard;
 
 /// <summary>
 /// The workspace's onboarding journey as the home shows it, read whole each time: the agent session it was claimed
-/// from, the website's latest scrape and every run, the context, and the open founder interview.
+/// from, the website's latest scrape and every run, the context, and the latest founder interview (open, or else completed).
 /// </summary>
 public sealed record WorkspaceJourney(
     AgentSessionView? Agent,
@@ -30,16 +31,8 @@ public enum JourneyParts
     All = Agent | Scrape | Context | Interview,
 }
 
-/// <summary>How the home hears of changes: pushed by Redis, or polled while Redis is away.</summary>
-public enum UpdateChannel
+/// <summary>What the home shows: the journey, how it is kept fresh (null while connecting), and the last problem reading it (the journey stays).</summary>
+public sealed record JourneyState(WorkspaceJourney Journey, bool Loaded, UpdateMode? Mode, string? Problem, bool SignedOut)
 {
-    Connecting,
-    Push,
-    Polling,
-}
-
-/// <summary>What the home shows: the journey, how it is kept fresh, and the last problem reading it (the journey stays).</summary>
-public sealed record JourneyState(WorkspaceJourney Journey, bool Loaded, UpdateChannel Channel, string? Problem, bool SignedOut)
-{
-    public static readonly JourneyState Loading = new(WorkspaceJourney.Empty, false, UpdateChannel.Connecting, null, false);
+    public static readonly JourneyState Loading = new(WorkspaceJourney.Empty, false, null, null, false);
 }

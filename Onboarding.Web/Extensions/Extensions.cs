@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
@@ -40,6 +41,7 @@ public static class Extensions
         // (a crash, a lost network) is kept for a reconnect for a minute, not the default three, so what it holds
         // (a viewer's window, its Redis subscription) goes within a minute either way.
         builder.Services.AddRazorComponents().AddInteractiveServerComponents(options => options.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(1));
+        builder.Services.AddSingleton<CircuitHandler, ClosedCircuitMemory>();
         builder.Services.AddFluentUIComponents();
 
         builder.Services.AddOptions<AspireDashboardOptions>().BindConfiguration(AspireDashboardOptions.SectionName);

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
-using Polly;
 
 namespace Onboarding.Web.Services;
 
@@ -15,7 +13,7 @@ internal static class ClaimResponses
     /// <summary>Maps an error answer to its failure, keeping the Api's words, hint and Retry-After.</summary>
     public static async Task<ClaimProblemDetails> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var error = await ReadErrorAsync(response, cancellationToken);
+        var error = await ApiCall.ReadJsonAsync<ClaimErrorBody>(response, cancellationToken);
         var failure = (error?.Code, response.StatusCode) switch
         {
             ("token_invalid", _) or (null, HttpStatusCode.Unauthorized) => ClaimFailure.TokenInvalid,
@@ -33,43 +31,15 @@ internal static class ClaimResponses
         return new ClaimProblemDetails(failure, detail, error?.ClaimHint, RetryAfter(response.Headers.RetryAfter));
     }
 
-    /// <summary>
-    /// Runs one call and turns every way the Api can fail to answer into <see cref="ClaimFailure.ApiUnavailable"/>,
-    /// so the page never sees an exception. Only the caller's own cancellation passes through.
-    /// </summary>
-    public static async Task<T> GuardAsync<T>(Func<Task<T>> call, Func<ClaimProblemDetails, T> failed, ILogger logger,
-        string action, string claimId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (HttpRequestException e)
-        {
-            return Unavailable(e.Message);
-        }
-        catch (JsonException e)
-        {
-            return Unavailable("The Api's answer is not the expected JSON: " + e.Message);
-        }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            // HttpClient reports its own timeout as a cancellation.
-            return Unavailable("The Api did not answer in time: " + e.Message);
-        }
-        catch (ExecutionRejectedException e)
-        {
-            // The resilience pipeline gave up: a timeout, or the circuit breaker is open.
-            return Unavailable(e.Message);
-        }
-
-        T Unavailable(string detail)
+    /// <summary>Runs one call (<see cref="ApiCall.GuardAsync"/>); the Api failing to answer is <see cref="ClaimFailure.ApiUnavailable"/>.</summary>
+    public static Task<T> GuardAsync<T>(Func<Task<T>> call, Func<ClaimProblemDetails, T> failed, ILogger logger,
+        string action, string claimId, CancellationToken cancellationToken) =>
+        ApiCall.GuardAsync(call, detail =>
         {
             // The claim id only: the token and the key are secrets.
             logger.LogWarning("{Action} of claim {ClaimId} failed: {Detail}", action, claimId, detail);
             return failed(new ClaimProblemDetails(ClaimFailure.ApiUnavailable, detail));
-        }
-    }
+        }, cancellationToken);
 
     private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
     {
@@ -77,21 +47,4 @@ internal static class ClaimResponses
         { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
         _ => null,
     };
-
-    private static async Task<ClaimErrorBody?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if (response.Content.Headers.ContentType?.MediaType is not ("application/json" or "application/problem+json"))
-        {
-            return null;
-        }
-
-        try
-        {
-            return await response.Content.ReadFromJsonAsync<ClaimErrorBody>(cancellationToken);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 }

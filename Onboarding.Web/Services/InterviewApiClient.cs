@@ -22,6 +22,10 @@ public sealed class InterviewApiClient(HttpClient httpClient, AuthenticationStat
     public Task<InterviewResult<InterviewStatus>> StatusAsync(string? sessionId, CancellationToken cancellationToken = default) =>
         SendAsync<InterviewStatus>(HttpMethod.Get, "/api/interview/status" + (sessionId is null ? "" : $"?sessionId={Uri.EscapeDataString(sessionId)}"), null, cancellationToken);
 
+    /// <summary>The open interview, or else the most recent completed one: the journey's latest; SessionId is null when there is none.</summary>
+    public Task<InterviewResult<InterviewStatus>> LatestAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<InterviewStatus>(HttpMethod.Get, "/api/interview/status?includeCompleted=true", null, cancellationToken);
+
     public Task<InterviewResult<InterviewStarted>> RecoverAsync(string sessionId, CancellationToken cancellationToken = default) =>
         SendAsync<InterviewStarted>(HttpMethod.Post, "/api/interview/recover", new { sessionId }, cancellationToken);
 
@@ -78,12 +82,12 @@ public sealed class InterviewApiClient(HttpClient httpClient, AuthenticationStat
             Content = JsonContent.Create(new { sessionId, messages = new[] { new { role = "user", content = founder } } }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        try
+        return await ApiCall.GuardAsync<InterviewResult<InterviewReplyDone>>(async () =>
         {
             using var response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                return Failure<InterviewReplyDone>(response.StatusCode, await ReadAsync(response, cancellationToken));
+                return Failure<InterviewReplyDone>(response.StatusCode, await ApiCall.ReadJsonAsync<JsonNode>(response, cancellationToken));
             }
 
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -102,11 +106,7 @@ public sealed class InterviewApiClient(HttpClient httpClient, AuthenticationStat
             }
 
             return new(null, Unavailable, "The reply was cut off. Send your answer again.");
-        }
-        catch (Exception e) when (e is HttpRequestException or JsonException || (e is TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested))
-        {
-            return new(null, Unavailable, "The onboarding service cannot be reached right now.");
-        }
+        }, _ => CannotReach<InterviewReplyDone>(), cancellationToken);
     }
 
     private async Task<string?> KeyAsync() => (await authentication.GetAuthenticationStateAsync()).User.ApiKey();
@@ -120,10 +120,10 @@ public sealed class InterviewApiClient(HttpClient httpClient, AuthenticationStat
 
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        try
+        return await ApiCall.GuardAsync(async () =>
         {
             using var response = await httpClient.SendAsync(request, cancellationToken);
-            var answer = await ReadAsync(response, cancellationToken);
+            var answer = await ApiCall.ReadJsonAsync<JsonNode>(response, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 return new(answer.Deserialize<T>(JsonSerializerOptions.Web));
@@ -133,12 +133,10 @@ public sealed class InterviewApiClient(HttpClient httpClient, AuthenticationStat
             return answer?["status"]?.GetValue<string>() == "version_conflict" && typeof(T) == typeof(InterviewSaved)
                 ? new(answer.Deserialize<T>(JsonSerializerOptions.Web), "version_conflict", "This interview changed in another tab.")
                 : Failure<T>(response.StatusCode, answer);
-        }
-        catch (Exception e) when (e is HttpRequestException or JsonException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return new(default, Unavailable, "The onboarding service cannot be reached right now.");
-        }
+        }, _ => CannotReach<T>(), cancellationToken);
     }
+
+    private static InterviewResult<T> CannotReach<T>() => new(default, Unavailable, "The onboarding service cannot be reached right now.");
 
     private static InterviewResult<T> Failure<T>(System.Net.HttpStatusCode status, JsonNode? answer) =>
         status == System.Net.HttpStatusCode.Unauthorized
@@ -146,16 +144,4 @@ public sealed class InterviewApiClient(HttpClient httpClient, AuthenticationStat
             : answer?["error"] is JsonObject error
                 ? new(default, error["code"]?.GetValue<string>() ?? Unavailable, error["message"]?.GetValue<string>())
                 : new(default, answer?["status"]?.GetValue<string>() ?? Unavailable, answer?["error"]?.GetValue<string>() ?? $"The onboarding service answered {(int)status}.");
-
-    private static async Task<JsonNode?> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 }

@@ -11,7 +11,11 @@ public sealed record InterviewStarted(
     int OverallProgress, int StageProgress, IReadOnlyList<string> CollectedTopics, IReadOnlyList<InterviewTranscriptMessage> Messages);
 
 public sealed record InterviewStatus(
-    string? SessionId, string? Status, int? CurrentStage, int? TotalStages, string? StageName, int? OverallProgress, int? StageProgress, int? Version);
+    string? SessionId, string? Status, int? CurrentStage, int? TotalStages, string? StageName, int? OverallProgress, int? StageProgress, int? Version,
+    InterviewCompletion? Completion = null);
+
+/// <summary>A completed interview's brief and its analysis; AnalysisStatus is null until the brief is approved.</summary>
+public sealed record InterviewCompletion(DateTimeOffset CompletedAt, string? AnalysisStatus);
 
 public sealed record InterviewSaved(
     string Status, int Version, int? CurrentStage, string? StageName, int? OverallProgress, int? StageProgress, bool? StageAdvanced, bool? Completed,

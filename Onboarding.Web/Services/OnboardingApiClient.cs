@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using Polly;
 
 namespace Onboarding.Web.Services;
 
@@ -35,7 +33,7 @@ public sealed class OnboardingApiClient(HttpClient httpClient, ILogger<Onboardin
     public async Task<SessionRead> ReadSessionAsync(string sessionId, string token, EventRange range, CancellationToken cancellationToken = default)
     {
         var uri = $"/onboarding/sessions/{Uri.EscapeDataString(sessionId)}?t={Uri.EscapeDataString(token)}&{range.Query}";
-        try
+        return await ApiCall.GuardAsync(async () =>
         {
             using var response = await httpClient.GetAsync(uri, cancellationToken);
             if (response.IsSuccessStatusCode)
@@ -46,7 +44,7 @@ public sealed class OnboardingApiClient(HttpClient httpClient, ILogger<Onboardin
                     : SessionRead.Failed(SessionReadFailure.ApiUnavailable, "The Api answered without a session.");
             }
 
-            var error = await ReadErrorAsync(response, cancellationToken);
+            var error = await ApiCall.ReadJsonAsync<ApiErrorBody>(response, cancellationToken);
             return (error?.Code, response.StatusCode) switch
             {
                 ("token_invalid", _) or (null, HttpStatusCode.Unauthorized) => SessionRead.Failed(SessionReadFailure.TokenInvalid, error?.Error),
@@ -54,25 +52,7 @@ public sealed class OnboardingApiClient(HttpClient httpClient, ILogger<Onboardin
                 ("session_expired", _) or (null, HttpStatusCode.Gone) => SessionRead.Failed(SessionReadFailure.SessionExpired, error?.Error),
                 _ => Unavailable($"The Api answered {(int)response.StatusCode} {error?.Code}".TrimEnd()),
             };
-        }
-        catch (HttpRequestException e)
-        {
-            return Unavailable(e.Message);
-        }
-        catch (JsonException e)
-        {
-            return Unavailable("The Api's answer is not the expected JSON: " + e.Message);
-        }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            // HttpClient reports its own timeout as a cancellation.
-            return Unavailable("The Api did not answer in time: " + e.Message);
-        }
-        catch (ExecutionRejectedException e)
-        {
-            // The resilience pipeline gave up: its total timeout, or the circuit breaker is open.
-            return Unavailable(e.Message);
-        }
+        }, Unavailable, cancellationToken);
 
         SessionRead Unavailable(string detail)
         {
@@ -96,21 +76,4 @@ public sealed class OnboardingApiClient(HttpClient httpClient, ILogger<Onboardin
                 ? ClaimPreviewRead.Success(preview)
                 : ClaimPreviewRead.Failed(new ClaimProblemDetails(ClaimFailure.ApiUnavailable, "The Api answered without a claim."));
         }, ClaimPreviewRead.Failed, logger, "Previewing", claimId, cancellationToken);
-
-    private static async Task<ApiErrorBody?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if (response.Content.Headers.ContentType?.MediaType is not ("application/json" or "application/problem+json"))
-        {
-            return null;
-        }
-
-        try
-        {
-            return await response.Content.ReadFromJsonAsync<ApiErrorBody>(cancellationToken);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Components.Authorization;
 
@@ -71,7 +70,7 @@ public sealed class WorkspaceApiClient(HttpClient httpClient, AuthenticationStat
 
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        try
+        return await ApiCall.GuardAsync<WorkspaceResult<T>>(async () =>
         {
             using var response = await httpClient.SendAsync(request, cancellationToken);
             if (response.IsSuccessStatusCode)
@@ -79,7 +78,7 @@ public sealed class WorkspaceApiClient(HttpClient httpClient, AuthenticationStat
                 return new(await response.Content.ReadFromJsonAsync<T>(cancellationToken));
             }
 
-            var error = await ReadErrorAsync(response, cancellationToken);
+            var error = await ApiCall.ReadJsonAsync<JsonNode>(response, cancellationToken);
             return response.StatusCode switch
             {
                 HttpStatusCode.Unauthorized => new(default, WorkspaceProblem.Unauthorized, "The API key was revoked or rotated. Sign in again."),
@@ -87,27 +86,11 @@ public sealed class WorkspaceApiClient(HttpClient httpClient, AuthenticationStat
                 HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => new(default, WorkspaceProblem.Invalid, error?["error"]?.GetValue<string>()),
                 _ => new(default, WorkspaceProblem.Unavailable, $"The onboarding service answered {(int)response.StatusCode}."),
             };
-        }
-        catch (Exception e) when (e is HttpRequestException or JsonException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return new(default, WorkspaceProblem.Unavailable, "The onboarding service cannot be reached right now.");
-        }
+        }, _ => new(default, WorkspaceProblem.Unavailable, "The onboarding service cannot be reached right now."), cancellationToken);
     }
 
     /// <summary>Regenerate's 429 says when in its body; others in Retry-After.</summary>
     private DateTimeOffset? RetryAt(HttpResponseMessage response, JsonNode? error) =>
         error?["nextAvailableAt"]?.GetValue<DateTimeOffset>()
         ?? (response.Headers.RetryAfter?.Delta is { } delta ? time.GetUtcNow() + delta : null);
-
-    private static async Task<JsonNode?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 }

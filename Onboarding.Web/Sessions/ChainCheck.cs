@@ -3,8 +3,8 @@ using Onboarding.Web.Services;
 namespace Onboarding.Web.Sessions;
 
 /// <summary>
-/// Verifies a session's whole chain page by page, carrying only the running hash: the pages are read, checked and let
-/// go, so a circuit's memory does not grow with the session. Events the viewer has just read at the tip are offered
+/// Verifies a session's whole chain page by page, carrying the running hash: the pages are read, checked and let go, and
+/// only each event's 32-byte hash is kept, to confirm the copies the viewer shows. Events the viewer has just read at the tip are offered
 /// here too, and taken when they continue what is verified, so keeping up with a live session needs no second read;
 /// nothing verified is verified again.
 /// </summary>
@@ -15,6 +15,9 @@ public sealed class ChainCheck(string sessionId)
 
     private readonly ChainVerifier _verifier = new(sessionId);
     private readonly Lock _gate = new();
+
+    // The copies on screen already confirmed, so a render of the same window hashes nothing again; at most a window's worth.
+    private HashSet<SessionEventView> _confirmed = new(ReferenceEqualityComparer.Instance);
 
     public ChainStatus Status
     {
@@ -38,6 +41,28 @@ public sealed class ChainCheck(string sessionId)
                 _verifier.Append(next);
             }
 
+            return _verifier.Status;
+        }
+    }
+
+    /// <summary>
+    /// Confirms the events on screen against the verified chain, each copy once: an Api that verified one chain and
+    /// showed another is caught as soon as verification reaches what it showed.
+    /// </summary>
+    public ChainStatus Confirm(IReadOnlyList<SessionEventView> shown)
+    {
+        lock (_gate)
+        {
+            var confirmed = new HashSet<SessionEventView>(ReferenceEqualityComparer.Instance);
+            foreach (var e in shown)
+            {
+                if (_confirmed.Contains(e) || (e.Seq <= _verifier.Status.VerifiedCount && !_verifier.Confirm(e).IsBroken))
+                {
+                    confirmed.Add(e);
+                }
+            }
+
+            _confirmed = confirmed;
             return _verifier.Status;
         }
     }

@@ -22,11 +22,15 @@ public sealed record ChainStatus(long VerifiedCount, long? BrokenAtSeq = null, s
 /// <c>h0 = SHA-256(UTF-8("onboarding.chain/v1\n" + session_id))</c>, then
 /// <c>h(n) = SHA-256(h(n-1) || UTF-8(seq + "\n" + type + "\n" + ts + "\n" + payload))</c>,
 /// where <c>payload</c> is the payload's JSON text exactly as the response carries it. Sequence
-/// numbers must run 1, 2, 3… without gaps. Once broken, the chain stays broken.
+/// numbers must run 1, 2, 3… without gaps. Once broken, the chain stays broken. It keeps each verified hash (32 bytes an
+/// event, 640 KB at the session cap) so an event read again later can be <see cref="Confirm"/>ed against the chain.
 /// </summary>
 public sealed class ChainVerifier(string sessionId)
 {
-    private byte[] _head = Genesis(sessionId);
+    private const int HashSize = 32;
+
+    private readonly byte[] _genesis = Genesis(sessionId);
+    private byte[] _hashes = new byte[64 * HashSize];
     private long _lastSeq;
 
     public ChainStatus Status { get; private set; } = ChainStatus.Empty;
@@ -60,7 +64,7 @@ public sealed class ChainVerifier(string sessionId)
             };
         }
 
-        var next = Next(_head, e.Seq, e.Type ?? "", e.Ts, PayloadText(e.Payload));
+        var next = Next(HashBefore(e.Seq), e.Seq, e.Type ?? "", e.Ts, PayloadText(e.Payload));
         if (!string.Equals(Convert.ToHexStringLower(next), e.Hash, StringComparison.Ordinal))
         {
             return Status = Status with
@@ -70,10 +74,44 @@ public sealed class ChainVerifier(string sessionId)
             };
         }
 
-        _head = next;
+        if (_hashes.Length < e.Seq * HashSize)
+        {
+            Array.Resize(ref _hashes, _hashes.Length * 2);
+        }
+
+        next.CopyTo(_hashes.AsSpan(HashAt(e.Seq)));
         _lastSeq = e.Seq;
         return Status = new ChainStatus(e.Seq);
     }
+
+    /// <summary>
+    /// Checks an event read again (say, scrolled back into view) against the verified chain: the same content must give
+    /// the same hash after the same predecessor. Events not verified yet are left for later; a difference breaks the chain.
+    /// </summary>
+    public ChainStatus Confirm(SessionEventView e)
+    {
+        if (Status.IsBroken || e.Seq < 1 || e.Seq > _lastSeq)
+        {
+            return Status;
+        }
+
+        var verified = _hashes.AsSpan(HashAt(e.Seq), HashSize);
+        var recomputed = Next(HashBefore(e.Seq), e.Seq, e.Type ?? "", e.Ts, PayloadText(e.Payload));
+        if (recomputed.AsSpan().SequenceEqual(verified) && string.Equals(Convert.ToHexStringLower(verified), e.Hash, StringComparison.Ordinal))
+        {
+            return Status;
+        }
+
+        return Status = Status with
+        {
+            BrokenAtSeq = e.Seq,
+            Reason = "the copy shown differs from the one verified",
+        };
+    }
+
+    private byte[] HashBefore(long seq) => seq == 1 ? _genesis : _hashes.AsSpan(HashAt(seq - 1), HashSize).ToArray();
+
+    private static int HashAt(long seq) => checked((int)(seq - 1) * HashSize);
 
     public static byte[] Genesis(string sessionId) =>
         SHA256.HashData(Encoding.UTF8.GetBytes("onboarding.chain/v1\n" + sessionId));

@@ -361,7 +361,8 @@ public sealed class LiveSession : IAsyncDisposable
     {
         lock (_stateGate)
         {
-            State = change(State);
+            var next = change(State);
+            State = next with { Chain = _chain.Confirm(next.Window.Events) };
         }
 
         try

@@ -66,6 +66,8 @@ public sealed class JobContext(
             var db = scope.ServiceProvider.GetRequiredService<OnboardingDbContext>();
             db.RunSteps.AddRange(steps);
             await db.SaveChangesAsync(cancellationToken);
+            // A run's page that saw it finish still shows these.
+            await progress.PublishAsync(RunId, lease.OrgId);
         }
     }
 

@@ -3,7 +3,7 @@ using Onboarding.EndToEnd.Tests.Infrastructure;
 
 namespace Onboarding.EndToEnd.Tests;
 
-/// <summary>Stops the shared system's Redis, so it runs alone: every other test needs Redis for its sign-in and its push.</summary>
+/// <summary>Stops the shared system's Redis or its Worker, so it runs alone: every other test needs Redis for its sign-in and its push, and a Worker for its emails and runs.</summary>
 [CollectionDefinition(nameof(RedisOutage), DisableParallelization = true)]
 public sealed class RedisOutage;
 
@@ -18,11 +18,7 @@ public sealed class HomeFallbackTests(ComposedSystem system)
     [Fact]
     public async Task WithoutRedisTheHomePollsAndStillUpdatesThenGoesBackToPush()
     {
-        var session = await _agent.OpenSessionAsync();
-        var slug = "outage-" + Guid.NewGuid().ToString("N")[..8];
-        var link = await _agent.RequestClaimAsync(session, $"dev@{slug}.dev", slug);
-        using var confirmed = await system.Api.PostAsync(link.PathAndQuery, null, Cancel);
-        var key = System.Text.Json.Nodes.JsonNode.Parse(await confirmed.Content.ReadAsStringAsync(Cancel))!["api_key"]!.GetValue<string>();
+        var (session, key) = await _agent.ClaimSessionAsync("outage");
         await using var context = await system.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await system.SignInToDashboardAsync(page, key);
@@ -41,7 +37,7 @@ public sealed class HomeFallbackTests(ComposedSystem system)
         }
         finally
         {
-            await system.App.RestartAsync("redis", Cancel);
+            await system.RestartRedisAsync();
         }
 
         await Expect(page.Locator(".live")).ToHaveAttributeAsync("data-mode", "push");

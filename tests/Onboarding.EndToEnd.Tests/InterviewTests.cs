@@ -73,6 +73,13 @@ public sealed class InterviewTests(ComposedSystem system)
         await Expect(page.Locator(".analysis .insight")).ToHaveCountAsync(6);
         await Expect(page.Locator(".analysis .insight[data-id='customer-focus'] .headline")).ToHaveTextAsync("A specific first customer");
 
+        // The home's journey shows the completed interview and leads back to its brief, not to a new interview.
+        await page.GotoAsync($"{system.App.WebUrl}/dashboard");
+        await Expect(page.Locator(".interview")).ToHaveAttributeAsync("data-status", "completed");
+        await Expect(page.Locator(".interview .analysis")).ToHaveAttributeAsync("data-status", "succeeded");
+        await page.ClickAsync(".interview .next a");
+        await Expect(page.Locator(".analysis .insight")).ToHaveCountAsync(6);
+
         // The analysis run is on the dashboard with the others.
         await page.ClickAsync(".analysis .run a");
         await Expect(page.Locator(".timeline .step[data-name='write_analysis']")).ToHaveCountAsync(1);

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Onboarding.Data.Model;
-using Onboarding.Worker.Generation.Offline;
+using Onboarding.Worker.Generation.Reading;
 
 namespace Onboarding.Worker.Generation.Model;
 

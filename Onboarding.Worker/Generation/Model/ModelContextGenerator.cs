@@ -4,7 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Onboarding.Data.Model;
-using Onboarding.Worker.Generation.Offline;
+using Onboarding.Worker.Generation.Reading;
 
 namespace Onboarding.Worker.Generation.Model;
 

@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Onboarding.Worker.Generation.Offline;
+using Onboarding.Worker.Generation.Reading;
 
 namespace Onboarding.Worker.Generation.Model;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Onboarding.Data.Model;
+using Onboarding.Worker.Generation.Reading;
 
 namespace Onboarding.Worker.Generation.Offline;
 
@@ -20,7 +21,7 @@ internal static partial class IcpExtraction
     public static IdealCustomerProfile Extract(SiteText site)
     {
         var sources = new SourceMap();
-        var name = CompanyExtraction.Name(site).Value;
+        var name = CompanyNames.Of(site).Value;
         var brand = Text.Words(name).FirstOrDefault() ?? name;
 
         var industries = Mentions.Collect(site, Vocabulary.Industries, IndustryWeights).Top(MaxItems, minimum: 3, distinct: false);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Onboarding.Worker.Generation.Reading;
 
 namespace Onboarding.Worker.Generation.Offline;
 

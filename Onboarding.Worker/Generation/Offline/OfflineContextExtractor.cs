@@ -1,5 +1,6 @@
 using Onboarding.Data.Model;
 using Onboarding.Worker.Crawling;
+using Onboarding.Worker.Generation.Reading;
 
 namespace Onboarding.Worker.Generation.Offline;
 

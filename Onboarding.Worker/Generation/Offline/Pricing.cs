@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Onboarding.Worker.Crawling;
+using Onboarding.Worker.Generation.Reading;
 
 namespace Onboarding.Worker.Generation.Offline;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Onboarding.Worker.Generation.Reading;
 
 namespace Onboarding.Worker.Generation.Offline;
 
@@ -29,7 +30,7 @@ internal static partial class SocialProof
             }
 
             var compact = Text.Compact(value);
-            if (CompanyExtraction.IsCompanyName(value) && compact != own && !compact.StartsWith(Text.Compact(brand), StringComparison.Ordinal))
+            if (CompanyNames.IsCompanyName(value) && compact != own && !compact.StartsWith(Text.Compact(brand), StringComparison.Ordinal))
             {
                 evidence.Add(value, weight, page, compact);
             }
@@ -93,7 +94,7 @@ internal static partial class SocialProof
             // A showcase page: three or more headings that are each a name.
             if (page.Kind == PageKind.Customers)
             {
-                var named = page.Lines.Where(l => l.Kind == LineKind.Heading && CompanyExtraction.IsCompanyName(l.Text) && Text.WordCount(l.Text) <= 3).ToList();
+                var named = page.Lines.Where(l => l.Kind == LineKind.Heading && CompanyNames.IsCompanyName(l.Text) && Text.WordCount(l.Text) <= 3).ToList();
                 if (named.Count >= 3)
                 {
                     foreach (var heading in named)
@@ -155,7 +156,7 @@ internal static partial class SocialProof
                 {
                     // A byline ("By Jane Doe") names the writer, not the publication.
                     var names = page.LinesUnder(heading.Index).Where(l => !l.Text.StartsWith("By ", StringComparison.Ordinal)).Take(15)
-                        .Select(l => l.Text.Split([',', '"', '“', '—', '–', '|'])[0].Trim()).Where(CompanyExtraction.IsCompanyName).ToList();
+                        .Select(l => l.Text.Split([',', '"', '“', '—', '–', '|'])[0].Trim()).Where(CompanyNames.IsCompanyName).ToList();
                     groups.Add((kind, names));
                 }
             }
@@ -168,7 +169,7 @@ internal static partial class SocialProof
                 {
                     var rest = sentence[(with.Index + with.Length)..];
                     var end = rest.IndexOfAny(['.', ';', '!', '?', '(']);
-                    var names = ListItems(end >= 0 ? rest[..end] : rest).Where(CompanyExtraction.IsCompanyName).ToList();
+                    var names = ListItems(end >= 0 ? rest[..end] : rest).Where(CompanyNames.IsCompanyName).ToList();
                     if (names.Count >= 2)
                     {
                         groups.Add((GroupKind.Integrations, names));

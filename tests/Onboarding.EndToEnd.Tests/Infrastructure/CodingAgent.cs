@@ -62,13 +62,16 @@ public sealed partial class CodingAgent(ComposedSystem system)
     }
 
     /// <summary>Opens a session, claims it by its emailed link and returns the new org's API key.</summary>
-    public async Task<string> ClaimWorkspaceAsync()
+    public async Task<string> ClaimWorkspaceAsync() => (await ClaimSessionAsync("ws")).Key;
+
+    /// <summary>Opens a session and claims it by its emailed link for an org named <paramref name="prefix"/>-…; the session goes on.</summary>
+    public async Task<(AgentSession Session, string Key)> ClaimSessionAsync(string prefix)
     {
         var session = await OpenSessionAsync();
-        var slug = "ws-" + Guid.NewGuid().ToString("N")[..8];
+        var slug = prefix + "-" + Guid.NewGuid().ToString("N")[..8];
         var link = await RequestClaimAsync(session, $"dev@{slug}.dev", slug);
         using var confirmed = await system.Api.PostAsync(link.PathAndQuery, null, Cancel);
-        return JsonNode.Parse(await confirmed.Content.ReadAsStringAsync(Cancel))!["api_key"]!.GetValue<string>();
+        return (session, JsonNode.Parse(await confirmed.Content.ReadAsStringAsync(Cancel))!["api_key"]!.GetValue<string>());
     }
 
     private async Task<HttpResponseMessage> SendAsync(AgentSession session, string path, object body)

@@ -29,6 +29,14 @@ public sealed class ComposedSystem : IAsyncLifetime
     /// <summary>Whether any resource printed this text, ever.</summary>
     public bool Logged(string text) => App.Logged(text);
 
+    /// <summary>Starts Redis again and waits until the Api is back on it: the next test's claims are refused until then.</summary>
+    public async Task RestartRedisAsync()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await App.RestartAsync("redis", cancel);
+        await Eventually.TrueAsync(async () => await Api.GetStringAsync("/health", cancel) == "Healthy", TimeSpan.FromSeconds(60));
+    }
+
     /// <summary>Signs a browser page in to the dashboard with an API key, as a developer pastes it.</summary>
     public async Task SignInToDashboardAsync(IPage page, string apiKey)
     {

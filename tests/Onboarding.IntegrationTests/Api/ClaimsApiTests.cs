@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,18 +17,11 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    /// <summary>A slug and a company domain no other test uses.</summary>
-    private static (string Slug, string Domain) Unique()
-    {
-        var suffix = Guid.NewGuid().ToString("N")[..10];
-        return ($"acme-{suffix}", $"acme-{suffix}.com");
-    }
-
     [Fact]
     public async Task WithoutAMailerTheClaimAnswersWithTheLinkBuiltFromThePublicWebUrl()
     {
         var session = await _client.OpenAsync();
-        var (slug, domain) = Unique();
+        var (slug, domain) = UniqueOrg();
 
         using var request = ClaimRequest(session, $"Leonard@{domain}", slug);
         request.Headers.Host = "evil.example";
@@ -68,7 +60,7 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
     public async Task AClaimNeedsTheWriteTokenAndAnExistingSession()
     {
         var session = await _client.OpenAsync();
-        var (slug, domain) = Unique();
+        var (slug, domain) = UniqueOrg();
 
         using var withoutToken = await _client.Http.SendAsync(ClaimRequest(session, $"a@{domain}", slug, writeToken: "wt_wrong"), Cancel);
         using var unknown = await _client.Http.SendAsync(ClaimRequest(session with { Id = "ses_01JD8X3Q9V7M2T5K4R6N8P0W1Y" }, $"a@{domain}", slug), Cancel);
@@ -81,8 +73,8 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
     public async Task PreviewChangesNothingAndConfirmCreatesTheOrgOnce()
     {
         var session = await _client.OpenAsync();
-        var (slug, domain) = Unique();
-        var link = await RequestLinkAsync(session, $"leonard@{domain}", slug);
+        var (slug, domain) = UniqueOrg();
+        var link = await _client.RequestLinkAsync(session, $"leonard@{domain}", slug);
 
         // Link scanners: 50 GETs and HEADs leave the claim confirmable.
         for (var i = 0; i < 25; i++)
@@ -134,8 +126,8 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
     public async Task TwentyConcurrentConfirmsCreateOneOrgAndOneKey()
     {
         var session = await _client.OpenAsync();
-        var (slug, domain) = Unique();
-        var link = await RequestLinkAsync(session, $"leonard@{domain}", slug);
+        var (slug, domain) = UniqueOrg();
+        var link = await _client.RequestLinkAsync(session, $"leonard@{domain}", slug);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _client.Http.PostAsync(link.ApiPath, null, Cancel)));
 
@@ -155,12 +147,12 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
     [Fact]
     public async Task TwoSessionsRacingForOneSlugCreateOneOrg()
     {
-        var (slug, _) = Unique();
+        var (slug, _) = UniqueOrg();
         var links = new List<ClaimLink>();
         foreach (var i in new[] { 1, 2 })
         {
             var session = await _client.OpenAsync();
-            links.Add(await RequestLinkAsync(session, $"dev@team{i}-{slug}.com", slug));
+            links.Add(await _client.RequestLinkAsync(session, $"dev@team{i}-{slug}.com", slug));
         }
 
         var responses = await Task.WhenAll(links.Select(link => _client.Http.PostAsync(link.ApiPath, null, Cancel)));
@@ -175,9 +167,9 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
     public async Task OnlyTheNewestLinkOfASessionWorks()
     {
         var session = await _client.OpenAsync();
-        var (slug, domain) = Unique();
-        var first = await RequestLinkAsync(session, $"leonard@{domain}", slug);
-        var second = await RequestLinkAsync(session, $"leonard@{domain}", slug);
+        var (slug, domain) = UniqueOrg();
+        var first = await _client.RequestLinkAsync(session, $"leonard@{domain}", slug);
+        var second = await _client.RequestLinkAsync(session, $"leonard@{domain}", slug);
 
         await AssertErrorAsync(await _client.Http.GetAsync(first.ApiPath, Cancel), 401, "token_invalid");
         await AssertErrorAsync(await _client.Http.PostAsync(first.ApiPath, null, Cancel), 401, "token_invalid");
@@ -188,8 +180,8 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
     public async Task AWrongTokenOrIdIsTokenInvalid()
     {
         var session = await _client.OpenAsync();
-        var (slug, domain) = Unique();
-        var link = await RequestLinkAsync(session, $"leonard@{domain}", slug);
+        var (slug, domain) = UniqueOrg();
+        var link = await _client.RequestLinkAsync(session, $"leonard@{domain}", slug);
 
         await AssertErrorAsync(await _client.Http.GetAsync($"/onboarding/claim/{link.ClaimId}?t=ct_wrong", Cancel), 401, "token_invalid");
         await AssertErrorAsync(await _client.Http.PostAsync($"/onboarding/claim/{link.ClaimId}", null, Cancel), 401, "token_invalid");
@@ -203,8 +195,8 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var client = new SessionsClient(factory.WithTime(clock).CreateClient());
         var session = await client.OpenAsync();
-        var (slug, domain) = Unique();
-        var link = await RequestLinkAsync(session, $"leonard@{domain}", slug, client);
+        var (slug, domain) = UniqueOrg();
+        var link = await client.RequestLinkAsync(session, $"leonard@{domain}", slug);
 
         clock.Advance(TimeSpan.FromMinutes(31));
 
@@ -216,9 +208,9 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
     [Fact]
     public async Task AClaimedDomainIsRefusedWithAHintAndWebmailDomainsNeverAre()
     {
-        var (slug, domain) = Unique();
+        var (slug, domain) = UniqueOrg();
         var first = await _client.OpenAsync();
-        await ConfirmAsync(await RequestLinkAsync(first, $"leonard@{domain}", slug));
+        await _client.ConfirmAsync(await _client.RequestLinkAsync(first, $"leonard@{domain}", slug));
         var second = await _client.OpenAsync();
 
         using var sameDomain = await _client.Http.SendAsync(ClaimRequest(second, $"sheldon@{domain.ToUpperInvariant()}", slug + "-2"), Cancel);
@@ -227,7 +219,7 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
 
         // Two people with Gmail addresses make two orgs; gmail.com is never bound.
         var gmailSlug = slug + "-g";
-        await ConfirmAsync(await RequestLinkAsync(second, $"{gmailSlug}@gmail.com", gmailSlug));
+        await _client.ConfirmAsync(await _client.RequestLinkAsync(second, $"{gmailSlug}@gmail.com", gmailSlug));
         var lookup = await ReadJsonAsync(await _client.Http.GetAsync("/onboarding/lookup?domain=gmail.com", Cancel));
         Assert.False(lookup["claimed"]!.GetValue<bool>());
     }
@@ -249,11 +241,11 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
     [Fact]
     public async Task LookupNormalisesInternationalNames()
     {
-        var (slug, _) = Unique();
+        var (slug, _) = UniqueOrg();
         var session = await _client.OpenAsync();
         // The email pattern is ASCII, so the org binds the punycode form; lookups in Unicode find it.
         var ascii = $"xn--bcher-{slug}-9db.de";
-        await ConfirmAsync(await RequestLinkAsync(session, $"owner@{ascii}", slug));
+        await _client.ConfirmAsync(await _client.RequestLinkAsync(session, $"owner@{ascii}", slug));
 
         var lookup = await ReadJsonAsync(await _client.Http.GetAsync($"/onboarding/lookup?domain={Uri.EscapeDataString(new System.Globalization.IdnMapping().GetUnicode(ascii).ToUpperInvariant())}", Cancel));
 
@@ -278,7 +270,7 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
         Assert.True(limited.Headers.RetryAfter!.Delta > TimeSpan.Zero);
 
         var session = await client.OpenAsync();
-        var (slug, domain) = Unique();
+        var (slug, domain) = UniqueOrg();
         for (var i = 0; i < 2; i++)
         {
             Assert.Equal(HttpStatusCode.Accepted, (await http.SendAsync(ClaimRequest(session, $"a@{domain}", slug), Cancel)).StatusCode);
@@ -310,7 +302,7 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
         var withMailer = factory.WithSettings(("RESEND_API_KEY", "re_test"), ("Onboarding:Claims:DeliveryWait", "00:00:00.2"));
         var client = new SessionsClient(withMailer.CreateClient());
         var session = await client.OpenAsync();
-        var (slug, domain) = Unique();
+        var (slug, domain) = UniqueOrg();
 
         using var response = await client.Http.SendAsync(ClaimRequest(session, $"leonard@{domain}", slug), Cancel);
         var body = await ReadJsonAsync(response);
@@ -342,10 +334,10 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
         var session = await client.OpenAsync();
         (await client.AppendAsync(session, new { events = new[] { new { type = "onboarding.note", ts = 1746478291000, payload = new { } } } })).Dispose();
         var read = await client.ReadOkAsync(session);
-        var (slug, domain) = Unique();
-        var link = await RequestLinkAsync(session, $"leonard@{domain}", slug, client);
+        var (slug, domain) = UniqueOrg();
+        var link = await client.RequestLinkAsync(session, $"leonard@{domain}", slug);
         (await client.Http.GetAsync(link.ApiPath, Cancel)).Dispose();
-        var key = await ConfirmAsync(link, client);
+        var key = await client.ConfirmAsync(link);
         (await client.Http.PostAsync(link.ApiPath, null, Cancel)).Dispose();
         using var rotate = new HttpRequestMessage(HttpMethod.Post, "/api/keys/rotate");
         rotate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -374,38 +366,6 @@ public sealed class ClaimsApiTests(OnboardingApiFactory factory)
             """;
         command.Parameters.Add(new Npgsql.NpgsqlParameter("secrets", secrets.Select(secret => $"%{secret}%").ToArray()));
         Assert.Equal(0L, (long)(await command.ExecuteScalarAsync(Cancel))!);
-    }
-
-    private sealed record ClaimLink(string ClaimId, string Token)
-    {
-        public string ApiPath => $"/onboarding/claim/{ClaimId}?t={Token}";
-    }
-
-    private async Task<ClaimLink> RequestLinkAsync(OpenedSession session, string email, string slug, SessionsClient? client = null)
-    {
-        using var response = await (client ?? _client).Http.SendAsync(ClaimRequest(session, email, slug), Cancel);
-        var body = await ReadJsonAsync(response);
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, body.ToJsonString());
-        var preview = body["magic_link_preview"]!.GetValue<string>();
-        return new ClaimLink(body["claim_id"]!.GetValue<string>(), preview[(preview.IndexOf("?t=", StringComparison.Ordinal) + 3)..]);
-    }
-
-    private async Task<string> ConfirmAsync(ClaimLink link, SessionsClient? client = null)
-    {
-        using var response = await (client ?? _client).Http.PostAsync(link.ApiPath, null, Cancel);
-        var body = await ReadJsonAsync(response);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToJsonString());
-        return body["api_key"]!.GetValue<string>();
-    }
-
-    private static HttpRequestMessage ClaimRequest(OpenedSession session, string email, string slug, string? writeToken = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/onboarding/sessions/{session.Id}/claim")
-        {
-            Content = JsonContent.Create(new { email, org_slug = slug }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", writeToken ?? session.WriteToken);
-        return request;
     }
 
     private OnboardingDbContext Database() => factory.Services.CreateScope().ServiceProvider.GetRequiredService<OnboardingDbContext>();

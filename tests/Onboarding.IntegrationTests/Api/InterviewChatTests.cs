@@ -215,6 +215,10 @@ public sealed class InterviewChatTests(OnboardingApiFactory factory)
         var status = await ReadAsync(await client.GetAsync($"/api/interview/status?sessionId={id}"));
         Assert.Equal(("completed", 100, 28), (status["status"]!.GetValue<string>(), status["overallProgress"]!.GetValue<int>(), status["messageCount"]!.GetValue<int>()));
         Assert.NotNull(status["completion"]!["briefId"]);
+        // Without an id, the status names only an open interview, unless a completed one is asked for (the dashboard's journey).
+        Assert.Null((await ReadAsync(await client.GetAsync("/api/interview/status")))["sessionId"]);
+        var latest = await ReadAsync(await client.GetAsync("/api/interview/status?includeCompleted=true"));
+        Assert.Equal((id, "completed"), (latest["sessionId"]!.GetValue<string>(), latest["status"]!.GetValue<string>()));
         await AssertErrorAsync(await client.SaveAsync(id, "after-the-end", "One more thing to add.", "ok", version), 409, "INVALID_STATE");
     }
 

@@ -77,6 +77,42 @@ public sealed class SessionPagingTests(OnboardingApiFactory factory)
         Assert.Equal(whole["events"]!.AsArray().Select(e => e!["hash"]!.GetValue<string>()), hashes);
     }
 
+    [Fact]
+    public async Task APageEndsWhereItsPayloadBytesPassTheBoundAndAlwaysHoldsOneEvent()
+    {
+        var bounded = new SessionsClient(factory.WithSettings(("Onboarding:MaxBytesPerRead", "1000")).CreateClient());
+        var session = await bounded.OpenAsync();
+        var pad = new string('x', 290);
+        using (var fill = await bounded.AppendAsync(session, Batch([.. Enumerable.Range(0, 9).Select(i => Event("onboarding.tick", new { i, pad }))])))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, fill.StatusCode);
+        }
+
+        using (var big = await bounded.AppendAsync(session, Batch(Event("onboarding.tick", new { pad = new string('y', 5000) }))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, big.StatusCode);
+        }
+
+        var forwards = new List<JsonNode>();
+        for (long after = 0, more = 1; more == 1;)
+        {
+            var page = await ReadAsync(bounded, session, $"after={after}");
+            forwards.Add(page);
+            after = page["events"]!.AsArray()[^1]!["seq"]!.GetValue<long>();
+            more = page["has_more"]!.GetValue<bool>() ? 1 : 0;
+        }
+
+        var tip = await ReadAsync(bounded, session, $"before={long.MaxValue}");
+
+        // Every page holds at most the bound's bytes, or one event larger than it; together they are the whole chain.
+        Assert.All(forwards, page => Assert.True(page["events"]!.AsArray().Count == 1 || PayloadBytes(page) <= 1000, page.ToJsonString()));
+        Assert.Equal(Enumerable.Range(1, 11), forwards.SelectMany(Seqs));
+        Assert.True(forwards.Count >= 4, $"{forwards.Count} pages");
+        Assert.Equal([11], Seqs(tip));
+        Assert.True(tip["has_more"]!.GetValue<bool>());
+        Chain.AssertVerifies((await bounded.ReadOkAsync(session)).ToJsonString());
+    }
+
     [Theory]
     [InlineData("limit=0")]
     [InlineData("limit=1001")]
@@ -159,13 +195,17 @@ public sealed class SessionPagingTests(OnboardingApiFactory factory)
         return session;
     }
 
-    private async Task<JsonNode> ReadAsync(OpenedSession session, string query)
+    private Task<JsonNode> ReadAsync(OpenedSession session, string query) => ReadAsync(_client, session, query);
+
+    private static async Task<JsonNode> ReadAsync(SessionsClient client, OpenedSession session, string query)
     {
-        using var response = await _client.Http.GetAsync($"/onboarding/sessions/{session.Id}?t={session.ViewToken}&{query}", Cancel);
+        using var response = await client.Http.GetAsync($"/onboarding/sessions/{session.Id}?t={session.ViewToken}&{query}", Cancel);
         var json = await ReadJsonAsync(response);
         Assert.True(response.IsSuccessStatusCode, json.ToJsonString());
         return json;
     }
+
+    private static int PayloadBytes(JsonNode page) => page["events"]!.AsArray().Sum(e => e!["payload"]!.ToJsonString().Length);
 
     private static IEnumerable<int> Seqs(JsonNode page) => page["events"]!.AsArray().Select(e => (int)e!["seq"]!.GetValue<long>());
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -13,6 +14,12 @@ public sealed record OpenedSession(string Id, string ViewUrl, long ExpiresAt, st
 }
 
 /// <summary>The agent's and the viewer's calls, in the wire format of the session contract.</summary>
+/// <summary>A claim's magic link, as its fallback preview shows it.</summary>
+public sealed record ClaimLink(string ClaimId, string Token)
+{
+    public string ApiPath => $"/onboarding/claim/{ClaimId}?t={Token}";
+}
+
 public sealed class SessionsClient(HttpClient http)
 {
     public HttpClient Http => http;
@@ -31,14 +38,46 @@ public sealed class SessionsClient(HttpClient http)
         var session = await OpenAsync();
         var suffix = Guid.NewGuid().ToString("N")[..10];
         var (slug, email) = ($"team-{suffix}", $"dev@team-{suffix}.io");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/onboarding/sessions/{session.Id}/claim")
-        {
-            Content = JsonContent.Create(new { email, org_slug = slug }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.WriteToken);
+        using var request = ClaimRequest(session, email, slug);
         var preview = (await ReadJsonAsync(await http.SendAsync(request, Cancel)))["magic_link_preview"]!.GetValue<string>();
         using var confirm = await http.PostAsync(new Uri(preview).PathAndQuery, null, Cancel);
         return ((await ReadJsonAsync(confirm))["api_key"]!.GetValue<string>(), slug, email);
+    }
+
+    /// <summary>Asks for the session's claim link and reads it from the fallback preview.</summary>
+    public async Task<ClaimLink> RequestLinkAsync(OpenedSession session, string email, string slug)
+    {
+        using var response = await http.SendAsync(ClaimRequest(session, email, slug), Cancel);
+        var body = await ReadJsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, body.ToJsonString());
+        var preview = body["magic_link_preview"]!.GetValue<string>();
+        return new ClaimLink(body["claim_id"]!.GetValue<string>(), preview[(preview.IndexOf("?t=", StringComparison.Ordinal) + 3)..]);
+    }
+
+    /// <summary>Confirms the link; returns the new org's API key.</summary>
+    public async Task<string> ConfirmAsync(ClaimLink link)
+    {
+        using var response = await http.PostAsync(link.ApiPath, null, Cancel);
+        var body = await ReadJsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToJsonString());
+        return body["api_key"]!.GetValue<string>();
+    }
+
+    public static HttpRequestMessage ClaimRequest(OpenedSession session, string email, string slug, string? writeToken = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/onboarding/sessions/{session.Id}/claim")
+        {
+            Content = JsonContent.Create(new { email, org_slug = slug }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", writeToken ?? session.WriteToken);
+        return request;
+    }
+
+    /// <summary>A slug and a company domain no other test uses.</summary>
+    public static (string Slug, string Domain) UniqueOrg()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        return ($"acme-{suffix}", $"acme-{suffix}.com");
     }
 
     public Task<HttpResponseMessage> AppendAsync(OpenedSession session, object body, string? idempotencyKey = null, string? writeToken = null) =>

@@ -6,12 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
-using Onboarding.Data.Infrastructure;
-using Onboarding.Data.Model;
 using Onboarding.Data.Security;
 using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.Testing;
@@ -19,24 +14,11 @@ using Onboarding.Worker.Email;
 
 namespace Onboarding.IntegrationTests.Worker;
 
-/// <summary>
-/// The Worker's email outbox against the real database, with a fake Resend on loopback. Other tests share the
-/// database, so these rows live in 2001 (the senders' clocks say so too): the Api's rows, dated now, are never due
-/// for these senders, and each test deletes its claims (and so its rows) when done. Tests of one class run one at
-/// a time, so their rows do not meet either.
-/// </summary>
-public sealed class EmailOutboxTests(OnboardingApiFactory factory) : IAsyncDisposable
+/// <summary>The Worker's email outbox against the real database, with a fake Resend on loopback (see <see cref="EmailOutboxTestBase"/>).</summary>
+[CollectionDefinition]
+[Collection(typeof(EmailOutboxTests))]
+public sealed class EmailOutboxTests(OnboardingApiFactory factory) : EmailOutboxTestBase(factory)
 {
-    private const string ResendKey = "re_test_0123456789";
-    private static readonly DateTimeOffset Start = new(2001, 2, 3, 4, 5, 6, TimeSpan.Zero);
-
-    private readonly List<string> _claims = [];
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(factory.Infrastructure.PostgresConnectionString);
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    private LinkSealer Sealer => LinkSealer.FromBase64Key(factory.Infrastructure.SigningKey);
-
     [Fact]
     public async Task ADueEmailIsPostedToResendOnceAndItsLinkWiped()
     {
@@ -242,7 +224,7 @@ public sealed class EmailOutboxTests(OnboardingApiFactory factory) : IAsyncDispo
         var time = new FakeTimeProvider(Start);
         var oldKey = RandomNumberGenerator.GetBytes(32);
         var (claimId, link) = await AddClaimEmailAsync("leonard@acme.example", "acme", sealer: new LinkSealer(oldKey));
-        var rotated = new LinkSealer(Convert.FromBase64String(factory.Infrastructure.SigningKey), oldKey);
+        var rotated = new LinkSealer(Convert.FromBase64String(Factory.Infrastructure.SigningKey), oldKey);
 
         var result = await CreateSender(time, CreateResend(resend), sealer: rotated).SendDueAsync(Cancel);
 
@@ -318,65 +300,6 @@ public sealed class EmailOutboxTests(OnboardingApiFactory factory) : IAsyncDispo
     }
 
     [Fact]
-    public async Task SmtpDeliversTheEmailWithTheLink()
-    {
-        await using var smtp = new FakeSmtp().Start();
-        var time = new FakeTimeProvider(Start);
-        var (claimId, link) = await AddClaimEmailAsync("leonard@acme.example", "acme");
-
-        var result = await CreateSender(time, CreateSmtp(smtp)).SendDueAsync(Cancel);
-
-        Assert.Equal(new OutboxResult(1, 0, 0), result);
-        var message = Assert.Single(smtp.Messages);
-        Assert.Equal("leonard@acme.example", Assert.Single(message.To.Mailboxes).Address);
-        Assert.Equal("onboarding@resend.dev", Assert.Single(message.From.Mailboxes).Address);
-        Assert.Equal("Confirm your organisation acme on Onboarding", message.Subject);
-        Assert.Contains(link, message.TextBody, StringComparison.Ordinal);
-        Assert.Contains($"href=\"{link}\"", message.HtmlBody, StringComparison.Ordinal);
-        var row = await ReadRowAsync(claimId);
-        Assert.NotNull(row.SentAt);
-        Assert.Equal(message.MessageId, row.ProviderMessageId);
-        Assert.Null(row.SealedLink);
-    }
-
-    [Fact]
-    public async Task ARecipientTheRelayRefusesFailsTheEmail()
-    {
-        await using var smtp = new FakeSmtp("550 5.1.1 No such user").Start();
-        var time = new FakeTimeProvider(Start);
-        var (claimId, _) = await AddClaimEmailAsync("nobody@acme.example", "acme");
-
-        var result = await CreateSender(time, CreateSmtp(smtp)).SendDueAsync(Cancel);
-
-        Assert.Equal(new OutboxResult(0, 1, 0), result);
-        Assert.Empty(smtp.Messages);
-        var row = await ReadRowAsync(claimId);
-        Assert.NotNull(row.FailedAt);
-        Assert.Null(row.SealedLink);
-        Assert.StartsWith("SMTP 550", row.LastError, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task AnUnreachableRelayIsRetried()
-    {
-        // A port that was free a moment ago: nothing listens there.
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var time = new FakeTimeProvider(Start);
-        var (claimId, _) = await AddClaimEmailAsync("leonard@acme.example", "acme");
-
-        var result = await CreateSender(time, new SmtpEmailSender(Options.Create(SmtpOptionsFor(port)))).SendDueAsync(Cancel);
-
-        Assert.Equal(new OutboxResult(0, 0, 1), result);
-        var row = await ReadRowAsync(claimId);
-        Assert.Null(row.FailedAt);
-        Assert.NotNull(row.SealedLink);
-        Assert.StartsWith("SMTP relay unreachable", row.LastError, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task TheWorkerAsConfiguredPostsToResendOncePerAttempt()
     {
         // Arrange: the Worker's own composition, with RESEND_API_KEY set and the hosted services left out.
@@ -384,9 +307,9 @@ public sealed class EmailOutboxTests(OnboardingApiFactory factory) : IAsyncDispo
         await using var resend = await FakeResend.StartAsync((_, _) => new ResendReply(500, new { name = "internal_server_error" }));
         await using var worker = new WebApplicationFactory<OutboxSender>().WithWebHostBuilder(builder => builder
             .UseEnvironment("Testing")
-            .UseSetting("ConnectionStrings:onboardingdb", factory.Infrastructure.PostgresConnectionString)
-            .UseSetting("ConnectionStrings:redis", factory.Infrastructure.RedisConnectionString)
-            .UseSetting("Tokens:SigningKey", factory.Infrastructure.SigningKey)
+            .UseSetting("ConnectionStrings:onboardingdb", Factory.Infrastructure.PostgresConnectionString)
+            .UseSetting("ConnectionStrings:redis", Factory.Infrastructure.RedisConnectionString)
+            .UseSetting("Tokens:SigningKey", Factory.Infrastructure.SigningKey)
             .UseSetting(EmailOptions.ResendApiKeyName, ResendKey)
             .UseSetting("Email:Resend:BaseUrl", resend.BaseUrl.ToString())
             .ConfigureTestServices(services =>
@@ -405,97 +328,6 @@ public sealed class EmailOutboxTests(OnboardingApiFactory factory) : IAsyncDispo
         Assert.Equal($"Bearer {ResendKey}", request.Authorization);
         Assert.Equal($"claim/{claimId}", request.IdempotencyKey);
         Assert.Equal("Resend answered 500 internal_server_error", (await ReadRowAsync(claimId)).LastError);
-    }
-
-    private async Task<string> OpenSessionAsync() => (await new SessionsClient(factory.CreateClient()).OpenAsync()).Id;
-
-    /// <summary>A claim and its outbox row, written the way the Api writes them.</summary>
-    private async Task<(string ClaimId, string Link)> AddClaimEmailAsync(
-        string to,
-        string slug,
-        string? sessionId = null,
-        DateTimeOffset? supersededAt = null,
-        DateTimeOffset? confirmedAt = null,
-        DateTimeOffset? expiresAt = null,
-        LinkSealer? sealer = null,
-        bool notify = false)
-    {
-        sessionId ??= await OpenSessionAsync();
-        var claimId = Ids.NewClaimId();
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var link = $"{OnboardingApiFactory.PublicWebUrl}/onboarding/claim/{claimId}?t={token}";
-        _claims.Add(claimId);
-
-        await using var db = CreateContext();
-        await using var transaction = await db.Database.BeginTransactionAsync(Cancel);
-        db.Claims.Add(new Claim
-        {
-            Id = claimId,
-            SessionId = sessionId,
-            Email = to.ToLowerInvariant(),
-            OrgSlug = slug,
-            TokenHash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)),
-            CreatedAt = Start,
-            ExpiresAt = expiresAt ?? Start.AddHours(1),
-            SupersededAt = supersededAt,
-            ConfirmedAt = confirmedAt,
-        });
-        var email = new OutboxEmail
-        {
-            ClaimId = claimId,
-            To = to,
-            IdempotencyKey = $"claim/{claimId}",
-            SealedLink = (sealer ?? Sealer).Seal(link, claimId),
-            CreatedAt = Start,
-            NextAttemptAt = Start,
-        };
-        db.OutboxEmails.Add(email);
-        await db.SaveChangesAsync(Cancel);
-        if (notify)
-        {
-            var id = email.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await db.Database.ExecuteSqlAsync($"SELECT pg_notify('onboarding_outbox', {id})", Cancel);
-        }
-
-        await transaction.CommitAsync(Cancel);
-        return (claimId, link);
-    }
-
-    private async Task<OutboxEmail> ReadRowAsync(string claimId)
-    {
-        await using var db = CreateContext();
-        return await db.OutboxEmails.AsNoTracking().SingleAsync(m => m.ClaimId == claimId, Cancel);
-    }
-
-    private OnboardingDbContext CreateContext() => DesignTimeDbContextFactory.Create(factory.Infrastructure.PostgresConnectionString);
-
-    private static ResendEmailSender CreateResend(FakeResend resend) =>
-        new(new HttpClient(), Options.Create(new EmailOptions { ResendApiKey = ResendKey, Resend = { BaseUrl = resend.BaseUrl } }));
-
-    private static SmtpEmailSender CreateSmtp(FakeSmtp smtp) => new(Options.Create(SmtpOptionsFor(smtp.Port)));
-
-    private static EmailOptions SmtpOptionsFor(int port) =>
-        new() { Smtp = { Host = "127.0.0.1", Port = port, UseTls = false }, SendTimeout = TimeSpan.FromSeconds(10) };
-
-    private OutboxSender CreateSender(
-        TimeProvider time, IEmailSender sender, int maxAttempts = 8, int batchSize = 20, TimeSpan? pollInterval = null, LinkSealer? sealer = null) =>
-        new(_dataSource,
-            sender,
-            sealer ?? Sealer,
-            time,
-            Options.Create(new EmailOptions { MaxAttempts = maxAttempts, BatchSize = batchSize, PollInterval = pollInterval ?? TimeSpan.FromSeconds(5) }),
-            NullLogger<OutboxSender>.Instance);
-
-    private static string Token(string link) => link[(link.IndexOf("?t=", StringComparison.Ordinal) + 3)..];
-
-    public async ValueTask DisposeAsync()
-    {
-        await using (var db = CreateContext())
-        {
-            await db.Claims.Where(c => _claims.Contains(c.Id)).ExecuteDeleteAsync(CancellationToken.None);
-        }
-
-        await _dataSource.DisposeAsync();
     }
 
     /// <summary>Stands in for a process killed while the provider call is in flight.</summary>

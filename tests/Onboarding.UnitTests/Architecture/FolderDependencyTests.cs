@@ -1,5 +1,6 @@
 using ArchUnitNET.Domain;
 using ArchUnitNET.Loader;
+using static ArchUnitNET.Fluent.ArchRuleDefinition;
 
 namespace Onboarding.UnitTests.Architecture;
 
@@ -27,6 +28,19 @@ public sealed class FolderDependencyTests
     {
         var loops = Loops(parent);
         Assert.True(loops.Count == 0, string.Join(Environment.NewLine, loops));
+    }
+
+    /// <summary>
+    /// The two generators stand side by side: the model's never reaches into the offline extractor. What both read with
+    /// (the site as text, the evidence rule) lies below them, in Generation/Reading.
+    /// </summary>
+    [Fact]
+    public void TheModelGeneratorDoesNotUseTheOfflineExtractor()
+    {
+        var rule = Types().That().ResideInNamespace("Onboarding.Worker.Generation.Model")
+            .Should().NotDependOnAny(Types().That().ResideInNamespace("Onboarding.Worker.Generation.Offline"));
+        var violations = rule.Evaluate(Code).Where(result => !result.Passed).Select(result => result.Description).ToList();
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
     }
 
     /// <summary>Each pair of folders under <paramref name="parent"/> that reach each other, with one dependency each way.</summary>

@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging.Abstractions;
 using Onboarding.Web.Extensions;
 using Onboarding.Web.Services;
@@ -79,7 +81,7 @@ public sealed class ClaimClientTests
         var services = new ServiceCollection();
         services.AddLogging();
         services.ConfigureHttpClientDefaults(http => http
-            .AddStandardResilienceHandler(options => options.Retry.Delay = TimeSpan.FromMilliseconds(1)));
+            .AddOnboardingResilienceHandler().Configure(options => options.Retry.Delay = TimeSpan.FromMilliseconds(1)));
         services.AddHttpClient<OnboardingApiClient>(client => client.BaseAddress = new Uri("http://api.test"))
             .ConfigurePrimaryHttpMessageHandler(() => api);
         services.AddClaimConfirmationClient()

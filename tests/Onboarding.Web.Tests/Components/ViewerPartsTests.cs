@@ -76,17 +76,19 @@ public class ViewerPartsTests : FluentContext
     }
 
     [Theory]
-    [InlineData(true, 30, false, "Live")]
-    [InlineData(false, 1, false, "Checking every second")]
-    [InlineData(false, 30, false, "Checking every 30 seconds")]
-    [InlineData(true, 30, true, "Reconnecting…")]
-    public void TheLiveIndicatorSaysHowEventsArrive(bool push, int seconds, bool reconnecting, string text)
+    [InlineData(true, 30, false, "Live", "push")]
+    [InlineData(false, 1, false, "Checking every second", "polling")]
+    [InlineData(false, 30, false, "Checking every 30 seconds", "polling")]
+    [InlineData(true, 30, true, "Reconnecting…", "reconnecting")]
+    [InlineData(null, 5, false, "Connecting…", "connecting")]
+    public void TheLiveIndicatorSaysHowChangesArrive(bool? push, int seconds, bool reconnecting, string text, string mode)
     {
         var cut = Render<LiveIndicator>(parameters => parameters
-            .Add(p => p.Mode, new UpdateMode(push, TimeSpan.FromSeconds(seconds)))
+            .Add(p => p.Mode, push is { } pushed ? new UpdateMode(pushed, TimeSpan.FromSeconds(seconds)) : null)
             .Add(p => p.Reconnecting, reconnecting));
 
         Assert.Equal(text, cut.Find(".live").TextContent.Trim());
+        Assert.Equal(mode, cut.Find(".live").GetAttribute("data-mode"));
     }
 
     [Theory]

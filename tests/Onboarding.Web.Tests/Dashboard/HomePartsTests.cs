@@ -96,6 +96,21 @@ public sealed class HomePartsTests : FluentContext
     }
 
     [Fact]
+    public void ACompletedInterviewShowsItsBriefAndAnalysisNotAnInvitationToStart()
+    {
+        var approved = new InterviewStatus("itv_2", "completed", 7, 7, "Goals", 100, 100, 20, new InterviewCompletion(DateTimeOffset.UtcNow, "succeeded"));
+        var written = Render<InterviewCard>(p => p.Add(c => c.Interview, approved with { Completion = new InterviewCompletion(DateTimeOffset.UtcNow, null) }));
+        var analysed = Render<InterviewCard>(p => p.Add(c => c.Interview, approved));
+
+        Assert.Equal("completed", analysed.Find("section").GetAttribute("data-status"));
+        Assert.Equal("100", analysed.Find("progress").GetAttribute("value"));
+        Assert.Equal(("/dashboard/interview?session=itv_2", "Read the brief and its analysis"), (analysed.Find(".next a").GetAttribute("href"), analysed.Find(".next a").TextContent));
+        Assert.Equal("succeeded", analysed.Find(".analysis").GetAttribute("data-status"));
+        Assert.Equal("Review and approve the brief", written.Find(".next a").TextContent);
+        Assert.Empty(written.FindAll(".none"));
+    }
+
+    [Fact]
     public void TheRunsGridListsNewestFirstFiltersByKindAndStateAndPages()
     {
         var runs = Enumerable.Range(0, 14)
@@ -118,16 +133,6 @@ public sealed class HomePartsTests : FluentContext
         Assert.Equal("3.0 s", grid.Find(".run-duration").TextContent);
     }
 
-    [Theory]
-    [InlineData(UpdateChannel.Push, "Live")]
-    [InlineData(UpdateChannel.Polling, "Checking every 5 seconds")]
-    public void TheLiveBadgeSaysHowTheHomeStaysFresh(UpdateChannel channel, string text)
-    {
-        var badge = Render<JourneyLiveBadge>(p => p.Add(b => b.Channel, channel));
-
-        Assert.Equal(text, badge.Find(".live").TextContent.Trim());
-        Assert.Equal(channel.ToString().ToLowerInvariant(), badge.Find(".live").GetAttribute("data-mode"));
-    }
 
     [Fact]
     public void ARunsAttemptsSayHowEachEndedAndTheLastOneCarriesTheError()

@@ -49,6 +49,36 @@ public sealed class LongSessionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AnOlderPageScrolledInThatDiffersFromTheVerifiedChainIsCaught()
+    {
+        var tampered = TenPages - 2 * TimelineWindow.PageSize - 7;
+        _api.TamperInReadsOf(TimelineWindow.PageSize, tampered);
+        var live = Start();
+        await Until(() => live.State.Chain.VerifiedCount == TenPages);
+        Assert.False(live.State.Chain.IsBroken);
+
+        Assert.True(await live.LoadOlderAsync());
+        Assert.False(live.State.Chain.IsBroken);
+        Assert.True(await live.LoadOlderAsync());
+
+        Assert.Equal(tampered, live.State.Chain.BrokenAtSeq);
+        Assert.Equal("the copy shown differs from the one verified", live.State.Chain.Reason);
+    }
+
+    [Fact]
+    public async Task ATipShownBeforeVerificationReachesItIsConfirmedWhenItDoes()
+    {
+        var tampered = TenPages - 3;
+        _api.TamperInReadsOf(TimelineWindow.PageSize, tampered);
+
+        var live = Start();
+
+        await Until(() => live.State.Chain.IsBroken);
+        Assert.Equal(tampered, live.State.Chain.BrokenAtSeq);
+        Assert.Equal("the copy shown differs from the one verified", live.State.Chain.Reason);
+    }
+
+    [Fact]
     public async Task NewEventsAtTheTipAreVerifiedWithoutReadingTheChainAgain()
     {
         var live = Start();

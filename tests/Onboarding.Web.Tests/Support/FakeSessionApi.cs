@@ -17,6 +17,7 @@ internal sealed class FakeSessionApi : HttpMessageHandler
     private int _reads;
     private int _staleTokenReads;
     private int _tokens;
+    private (int Limit, long Seq)? _tamperedInReadsOf;
 
     public FakeSessionApi(int events = 0)
     {
@@ -80,6 +81,15 @@ internal sealed class FakeSessionApi : HttpMessageHandler
         }
     }
 
+    /// <summary>Serves a changed copy of the event (hash kept) only to reads of <paramref name="limit"/> events.</summary>
+    public void TamperInReadsOf(int limit, long seq)
+    {
+        lock (_chain)
+        {
+            _tamperedInReadsOf = (limit, seq);
+        }
+    }
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _reads);
@@ -123,6 +133,11 @@ internal sealed class FakeSessionApi : HttpMessageHandler
                 var newer = _chain.Where(e => e.Seq > after).ToList();
                 page = newer.Take(limit).ToList();
                 hasMore = newer.Count > limit;
+            }
+
+            if (_tamperedInReadsOf is { } tampered && tampered.Limit == limit)
+            {
+                page = [.. page.Select(e => e.Seq == tampered.Seq ? e with { Payload = Chains.Payload("""{"n":"tampered"}""") } : e)];
             }
 
             LastIssuedToken = $"token-{++_tokens}";

@@ -8,9 +8,6 @@ using Onboarding.AppHost.Hosting;
 
 namespace Onboarding.Testing;
 
-/// <summary>One running replica of a service: the orchestrator's id for it, its own address (no trailing slash) and its process.</summary>
-public sealed record ServiceInstance(string Id, string Resource, string Url, int ProcessId);
-
 /// <summary>
 /// The AppHost's resource graph (Postgres, Redis, migrations, Api, Worker, Web) started through Aspire.Hosting.Testing,
 /// exactly as <c>dotnet run --project Onboarding.AppHost</c> composes it, on free loopback ports with a throwaway data
@@ -121,7 +118,7 @@ public sealed class ComposedApp : IAsyncDisposable
         [.. _instances.Values
             .Where(instance => instance.Resource.Name == resource && instance.Snapshot.State?.Text == KnownResourceStates.Running)
             .OrderBy(instance => instance.ResourceId, StringComparer.Ordinal)
-            .Select(Describe)
+            .Select(ServiceInstance.Describe)
             .OfType<ServiceInstance>()];
 
     /// <summary>The state the orchestrator reports for an instance (Running, Finished, Exited...).</summary>
@@ -307,31 +304,6 @@ public sealed class ComposedApp : IAsyncDisposable
         }
     }
 
-    private ServiceInstance? Describe(ResourceEvent instance)
-    {
-        var url = instance.Snapshot.EnvironmentVariables.FirstOrDefault(variable => variable.Name == "ASPNETCORE_URLS")?.Value?.Split(';')[0];
-        var launcher = instance.Snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value;
-        if (url is null || launcher is null || !int.TryParse(launcher.ToString(), out var launcherId))
-        {
-            return null;
-        }
-
-        // The orchestrator starts a project through `dotnet run`, whose child is the service itself (started by any of
-        // its threads: each thread lists the children it started).
-        string[] children;
-        try
-        {
-            children = [.. Directory.GetDirectories($"/proc/{launcherId}/task")
-                .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))];
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            children = [];
-        }
-
-        return children is [var child, ..] ? new(instance.ResourceId, instance.Resource.Name, url.TrimEnd('/'), int.Parse(child, System.Globalization.CultureInfo.InvariantCulture)) : null;
-    }
-
     /// <summary>The latest state of an instance, by its id, or of a resource's (first) instance, by the resource's name.</summary>
     private ResourceEvent? Current(string idOrName) =>
         _instances.TryGetValue(idOrName, out var instance) ? instance : _instances.Values.FirstOrDefault(i => i.Resource.Name == idOrName);
@@ -350,8 +322,8 @@ public sealed class ComposedApp : IAsyncDisposable
 
     private async Task WaitUntilHealthyAsync(string instanceId, CancellationToken cancellationToken)
     {
-        await WaitForAsync(instanceId, instance => IsHealthy(instance) && (instance.Resource is not ProjectResource || Describe(instance) is not null), "to be healthy", cancellationToken);
-        if (Current(instanceId) is { } current && Describe(current) is { } service)
+        await WaitForAsync(instanceId, instance => IsHealthy(instance) && (instance.Resource is not ProjectResource || ServiceInstance.Describe(instance) is not null), "to be healthy", cancellationToken);
+        if (Current(instanceId) is { } current && ServiceInstance.Describe(current) is { } service)
         {
             await WaitUntilServingAsync(service, cancellationToken);
         }

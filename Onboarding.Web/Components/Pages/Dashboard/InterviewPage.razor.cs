@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
 using Onboarding.Web.Services;
 
 namespace Onboarding.Web.Components.Pages.Dashboard;
@@ -31,6 +32,8 @@ public sealed partial class InterviewPage : IDisposable
     private string? _error;
     private string? _notice;
     private InterviewBrief? _brief;
+    private ElementReference _answerBox;
+    private bool _focusAnswer;
 
     private enum View { Loading, NotStarted, Chat, Paused, Abandoned, Summary }
 
@@ -78,6 +81,23 @@ public sealed partial class InterviewPage : IDisposable
             default:
                 Apply(await Api.StartAsync(id, _stop.Token));
                 break;
+        }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        // The button that started, resumed or sent is gone or disabled: the keyboard goes on in the answer box.
+        if (_focusAnswer && _view == View.Chat && !_busy)
+        {
+            _focusAnswer = false;
+            try
+            {
+                await _answerBox.FocusAsync();
+            }
+            catch (Exception e) when (e is JSException or JSDisconnectedException)
+            {
+                // The box was replaced or the browser left; focus stays where it is.
+            }
         }
     }
 
@@ -163,7 +183,7 @@ public sealed partial class InterviewPage : IDisposable
         {
             // Nothing was saved: the answer goes back into the box to send again.
             _lines.RemoveAt(_lines.Count - 1);
-            (_draft, _busy) = (answer, false);
+            (_draft, _busy, _focusAnswer) = (answer, false, true);
             return;
         }
 
@@ -171,7 +191,7 @@ public sealed partial class InterviewPage : IDisposable
         _saving = true;
         StateHasChanged();
         await SaveAsync("msg_" + Guid.NewGuid().ToString("N"), answer, founderAt, reply.Value.Content);
-        (_saving, _busy) = (false, false);
+        (_saving, _busy, _focusAnswer) = (false, false, true);
     }
 
     private async Task SaveAsync(string messageId, string answer, DateTimeOffset founderAt, string reply)
@@ -270,6 +290,7 @@ public sealed partial class InterviewPage : IDisposable
         }
 
         _view = View.Chat;
+        _focusAnswer = true;
     }
 
     /// <summary>Keeps the interview's id in the address, so a reload comes back to it.</summary>

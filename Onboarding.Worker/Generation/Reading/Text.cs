@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Onboarding.Worker.Generation.Offline;
+namespace Onboarding.Worker.Generation.Reading;
 
 /// <summary>Small, allocation-light helpers on plain text: cleaning, sentences, comparing.</summary>
 internal static partial class Text
