@@ -1,12 +1,14 @@
 using Onboarding.Api.Apis;
 using Onboarding.Api.Extensions;
 using Onboarding.Api.Infrastructure;
+using Onboarding.Api.Mcp;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddOnboardingMcp();
 
 var app = builder.Build();
 
@@ -20,5 +22,6 @@ app.MapClaimsApi();
 app.MapAccountApi();
 app.MapWorkspaceApi();
 app.MapInterviewApi();
+app.MapOnboardingMcp();
 
 app.Run();

@@ -25,7 +25,8 @@ public static class WorkspaceNotifier
         return group;
     }
 
-    private static async Task PublishAsync(HttpContext http, string orgId)
+    /// <summary>Announces the request's write (its path names what changed) once it succeeded; also for the MCP tools' calls.</summary>
+    public static async Task PublishAsync(HttpContext http, string orgId)
     {
         if (http.Response.StatusCode is < 200 or >= 300)
         {
