@@ -10,7 +10,10 @@ namespace Onboarding.Api.Mcp;
 /// <summary>The public surface's tools (docs/api/sessions.md): open a session, write and read its chain, look up a domain, claim.</summary>
 internal static class SessionTools
 {
-    private static readonly JsonSerializerOptions Contract = new();
+    // The public surface's contracts name their fields themselves. Default is set up and read-only already: a fresh
+    // instance is set up by its first schema, and two hosts built at once in one process (the tests' parallel
+    // factories) raced on it, one failing with "read-only or has already been used".
+    private static readonly JsonSerializerOptions Contract = JsonSerializerOptions.Default;
 
     private static readonly Extra SessionId = new("session_id", "string", "The session_id that open_session returned (ses_…).", Required: true);
 

@@ -35,6 +35,9 @@ public sealed partial class InterviewPage : IDisposable
     private ElementReference _answerBox;
     private bool _focusAnswer;
 
+    // Whether the last render drew the answer box enabled; set while rendering, read after it.
+    private bool _answerBoxRendered;
+
     private enum View { Loading, NotStarted, Chat, Paused, Abandoned, Summary }
 
     private sealed record Line(string Role, string Content);
@@ -86,8 +89,12 @@ public sealed partial class InterviewPage : IDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        // The button that started, resumed or sent is gone or disabled: the keyboard goes on in the answer box.
-        if (_focusAnswer && _view == View.Chat && !_busy)
+        // The button that started, resumed or sent is gone or disabled: the keyboard goes on in the answer box. What
+        // this render drew decides, not the fields now: a reply can land between a render and its callback, and focusing
+        // a box that render left out or disabled does nothing (CI saw the focus lost so).
+        var rendered = _answerBoxRendered;
+        _answerBoxRendered = false;
+        if (_focusAnswer && rendered)
         {
             _focusAnswer = false;
             try
