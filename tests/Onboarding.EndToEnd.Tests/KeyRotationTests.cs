@@ -21,10 +21,15 @@ public sealed class KeyRotationTests(ComposedSystem system)
     public async Task ARotatedKeySendsTheNextPageAndTheLiveHomeBackToSignIn()
     {
         var (session, key) = await _agent.ClaimSessionAsync("rotate");
-        await using var context = await system.Browser.NewContextAsync();
-        var home = await context.NewPageAsync();
+        // Two sign-ins with the same key: one keeps the live home open, the other has no page open when the key goes.
+        await using var live = await system.Browser.NewContextAsync();
+        var home = await live.NewPageAsync();
         await system.SignInToDashboardAsync(home, key);
         await Expect(home.Locator(".live")).ToHaveAttributeAsync("data-mode", "push");
+        await using var later = await system.Browser.NewContextAsync();
+        var next = await later.NewPageAsync();
+        await system.SignInToDashboardAsync(next, key);
+        await next.GotoAsync("about:blank");
 
         using var rotate = new HttpRequestMessage(HttpMethod.Post, "/api/keys/rotate");
         rotate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -33,19 +38,20 @@ public sealed class KeyRotationTests(ComposedSystem system)
             Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
         }
 
-        // A page opened now reads with the old key, is refused, and asks for the new one.
-        var contextPage = await context.NewPageAsync();
-        await contextPage.GotoAsync($"{system.App.WebUrl}/dashboard/context");
-        await Expect(contextPage.Locator(".message.error")).ToHaveTextAsync(Revoked);
-
-        // The open home learns of it at its next read, which the agent's next event wakes.
+        // The open home learns of it at its next read (the agent's next event wakes one, if nothing did before).
         await _agent.AppendAsync(session, new { type = "onboarding.note", ts = 1746478291000, payload = new { text = "after the rotation" } });
         await Expect(home.Locator(".message.error")).ToHaveTextAsync(Revoked);
         Assert.Contains("/dashboard/sign-in", home.Url, StringComparison.Ordinal);
 
-        // The sign-in is over: the dashboard asks for a key again.
+        // A page opened now reads with the old key, is refused, and asks for the new one.
+        await next.GotoAsync($"{system.App.WebUrl}/dashboard/context");
+        await Expect(next.Locator(".message.error")).ToHaveTextAsync(Revoked);
+
+        // Either sign-in is over: the dashboard asks for a key again.
         await home.GotoAsync($"{system.App.WebUrl}/dashboard");
         Assert.Contains("/dashboard/sign-in", home.Url, StringComparison.Ordinal);
+        await next.GotoAsync($"{system.App.WebUrl}/dashboard");
+        Assert.Contains("/dashboard/sign-in", next.Url, StringComparison.Ordinal);
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
