@@ -109,14 +109,14 @@ public sealed class ChainVerifier(string sessionId)
         };
     }
 
-    private ReadOnlySpan<byte> HashBefore(long seq) => seq == 1 ? _genesis : _hashes.AsSpan(HashAt(seq - 1), HashSize);
+    private byte[] HashBefore(long seq) => seq == 1 ? _genesis : _hashes.AsSpan(HashAt(seq - 1), HashSize).ToArray();
 
     private static int HashAt(long seq) => checked((int)(seq - 1) * HashSize);
 
     public static byte[] Genesis(string sessionId) =>
         SHA256.HashData(Encoding.UTF8.GetBytes("onboarding.chain/v1\n" + sessionId));
 
-    public static byte[] Next(ReadOnlySpan<byte> previous, long seq, string type, long ts, string payload)
+    public static byte[] Next(byte[] previous, long seq, string type, long ts, string payload)
     {
         var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{seq}\n{type}\n{ts}\n{payload}"));
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
