@@ -67,7 +67,7 @@ public sealed class JobContext(
             db.RunSteps.AddRange(steps);
             await db.SaveChangesAsync(cancellationToken);
             // A run's page that saw it finish still shows these.
-            await progress.PublishAsync(RunId, lease.OrgId);
+            await progress.PublishStepsAsync(RunId);
         }
     }
 

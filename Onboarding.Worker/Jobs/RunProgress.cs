@@ -4,15 +4,22 @@ using StackExchange.Redis;
 namespace Onboarding.Worker.Jobs;
 
 /// <summary>
-/// Tells live views that a run changed, after the commit: the run's own channel (the status stream) and its org's
-/// workspace channel (the dashboard's home). A lost message costs a view one update, which the next one brings.
+/// Tells live views that a run changed, after the commit: the run's own channel (the status stream, the run's page)
+/// and, when the home shows what changed, its org's workspace channel. A lost message costs a view one update, which
+/// the next one brings.
 /// </summary>
 public sealed class RunProgress(IConnectionMultiplexer redis, ILogger<RunProgress> logger)
 {
     private static readonly Counter<long> Failures = new Meter(Microsoft.Extensions.Hosting.Extensions.TelemetrySourceName)
         .CreateCounter<long>("onboarding.run_notifications.failed", description: "Run progress notifications not handed to Redis");
 
-    public async Task PublishAsync(string runId, string orgId)
+    /// <summary>The run's state or output changed: its own channel and its org's workspace channel.</summary>
+    public Task PublishAsync(string runId, string orgId) => PublishAsync(runId, RedisChannels.Run(runId), RedisChannels.Workspace(orgId));
+
+    /// <summary>Only the run's timeline changed (steps saved after it finished): the home shows no steps.</summary>
+    public Task PublishStepsAsync(string runId) => PublishAsync(runId, RedisChannels.Run(runId));
+
+    private async Task PublishAsync(string runId, params RedisChannel[] channels)
     {
         if (!redis.IsConnected)
         {
@@ -23,8 +30,10 @@ public sealed class RunProgress(IConnectionMultiplexer redis, ILogger<RunProgres
         try
         {
             var subscriber = redis.GetSubscriber();
-            await subscriber.PublishAsync(RedisChannels.Run(runId), runId, CommandFlags.FireAndForget);
-            await subscriber.PublishAsync(RedisChannels.Workspace(orgId), runId, CommandFlags.FireAndForget);
+            foreach (var channel in channels)
+            {
+                await subscriber.PublishAsync(channel, runId, CommandFlags.FireAndForget);
+            }
         }
         catch (RedisException e)
         {
