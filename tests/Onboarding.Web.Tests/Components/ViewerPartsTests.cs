@@ -63,13 +63,17 @@ public class ViewerPartsTests : FluentContext
     }
 
     [Theory]
-    [InlineData(0, null, "No events yet")]
-    [InlineData(5, null, "Chain verified (5 events)")]
-    [InlineData(1, null, "Chain verified (1 event)")]
-    [InlineData(2, 3L, "Chain broken at seq 3")]
-    public void TheChainIndicatorSaysWhatWasVerified(long verified, long? brokenAt, string text)
+    [InlineData(0, 0, null, "No events yet")]
+    [InlineData(0, 1_001, null, "Verifying the chain: verified 0 of 1,001")]
+    [InlineData(250, 1_001, null, "Verifying the chain: verified 250 of 1,001")]
+    [InlineData(5, 5, null, "Chain verified (5 events)")]
+    [InlineData(1, 1, null, "Chain verified (1 event)")]
+    [InlineData(2, 5, 3L, "Chain broken at seq 3")]
+    public void TheChainIndicatorSaysWhatWasVerified(long verified, long total, long? brokenAt, string text)
     {
-        var cut = Render<ChainIndicator>(parameters => parameters.Add(p => p.Status, new ChainStatus(verified, brokenAt, brokenAt is null ? null : "a gap")));
+        var cut = Render<ChainIndicator>(parameters => parameters
+            .Add(p => p.Status, new ChainStatus(verified, brokenAt, brokenAt is null ? null : "a gap"))
+            .Add(p => p.Total, total));
 
         Assert.Contains(text, cut.Find(".chain").TextContent);
         Assert.Equal(brokenAt is not null, cut.Find(".chain").ClassList.Contains("chain-broken"));
