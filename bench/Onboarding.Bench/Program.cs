@@ -51,6 +51,15 @@ async Task Run(BenchSystem system, string scenario, Func<Task> measure)
         Console.WriteLine($"[{elapsed.Elapsed:mm\\:ss}] {scenario}");
         // What the last scenario wrote goes to disk now, not in a timed checkpoint during this one's windows.
         await system.CheckpointAsync();
-        await measure();
+        try
+        {
+            await measure();
+        }
+        catch
+        {
+            // What the services printed is the only trace of why; the orchestrator takes it with them.
+            Console.Error.WriteLine($"Scenario {scenario} failed. The services' last lines:\n{system.RecentLog}");
+            throw;
+        }
     }
 }
