@@ -91,7 +91,8 @@ public sealed class ChainCheck(string sessionId)
             lock (_gate)
             {
                 // An offer may have verified part of the page meanwhile; the rest must follow on without a gap.
-                _verifier.Append(view.Events.Where(e => e.Seq > _verifier.Status.VerifiedCount));
+                var verified = _verifier.Status.VerifiedCount;
+                _verifier.Append(view.Events.Where(e => e.Seq > verified));
             }
 
             await progress(Status);

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Onboarding.Web.Services;
 
@@ -21,7 +23,7 @@ public sealed record ChainStatus(long VerifiedCount, long? BrokenAtSeq = null, s
 /// Verifies a session's hash chain without trusting the Api, one event at a time as they arrive:
 /// <c>h0 = SHA-256(UTF-8("onboarding.chain/v1\n" + session_id))</c>, then
 /// <c>h(n) = SHA-256(h(n-1) || UTF-8(seq + "\n" + type + "\n" + ts + "\n" + payload))</c>,
-/// where <c>payload</c> is the payload's JSON text exactly as the response carries it. Sequence
+/// where <c>payload</c> is the payload's JSON exactly as the response carries it. Sequence
 /// numbers must run 1, 2, 3… without gaps. Once broken, the chain stays broken. It keeps each verified hash (32 bytes an
 /// event, 640 KB at the session cap) so an event read again later can be <see cref="Confirm"/>ed against the chain.
 /// </summary>
@@ -35,43 +37,43 @@ public sealed class ChainVerifier(string sessionId)
 
     public ChainStatus Status { get; private set; } = ChainStatus.Empty;
 
+    /// <summary>Verifies events that follow the verified ones; the status is replaced once, after the batch.</summary>
     public ChainStatus Append(IEnumerable<SessionEventView> events)
-    {
-        foreach (var e in events)
-        {
-            Append(e);
-        }
-
-        return Status;
-    }
-
-    public ChainStatus Append(SessionEventView e)
     {
         if (Status.IsBroken)
         {
             return Status;
         }
 
+        foreach (var e in events)
+        {
+            if (Link(e) is { } reason)
+            {
+                return Status = new ChainStatus(_lastSeq, e.Seq, reason);
+            }
+        }
+
+        return Status.VerifiedCount == _lastSeq ? Status : Status = new ChainStatus(_lastSeq);
+    }
+
+    public ChainStatus Append(SessionEventView e) => Append([e]);
+
+    /// <summary>Links one event onto the verified chain and keeps its hash; why it does not link, or null.</summary>
+    private string? Link(SessionEventView e)
+    {
         var expected = _lastSeq + 1;
         if (e.Seq != expected)
         {
-            return Status = Status with
-            {
-                BrokenAtSeq = e.Seq,
-                Reason = e.Seq > expected
-                    ? $"events {expected}…{e.Seq - 1} are missing: the sequence jumps from {_lastSeq} to {e.Seq}"
-                    : $"seq {e.Seq} arrived after seq {_lastSeq}; the sequence must increase by one",
-            };
+            return e.Seq > expected
+                ? $"events {expected}…{e.Seq - 1} are missing: the sequence jumps from {_lastSeq} to {e.Seq}"
+                : $"seq {e.Seq} arrived after seq {_lastSeq}; the sequence must increase by one";
         }
 
-        var next = Next(HashBefore(e.Seq), e.Seq, e.Type ?? "", e.Ts, PayloadText(e.Payload));
-        if (!string.Equals(Convert.ToHexStringLower(next), e.Hash, StringComparison.Ordinal))
+        Span<byte> next = stackalloc byte[HashSize];
+        Next(HashBefore(e.Seq), e.Seq, e.Type ?? "", e.Ts, PayloadUtf8(e.Payload), next);
+        if (!IsHexOf(e.Hash, next))
         {
-            return Status = Status with
-            {
-                BrokenAtSeq = e.Seq,
-                Reason = "its hash does not match its content and the previous hash",
-            };
+            return "its hash does not match its content and the previous hash";
         }
 
         if (_hashes.Length < e.Seq * HashSize)
@@ -81,7 +83,7 @@ public sealed class ChainVerifier(string sessionId)
 
         next.CopyTo(_hashes.AsSpan(HashAt(e.Seq)));
         _lastSeq = e.Seq;
-        return Status = new ChainStatus(e.Seq);
+        return null;
     }
 
     /// <summary>
@@ -96,8 +98,9 @@ public sealed class ChainVerifier(string sessionId)
         }
 
         var verified = _hashes.AsSpan(HashAt(e.Seq), HashSize);
-        var recomputed = Next(HashBefore(e.Seq), e.Seq, e.Type ?? "", e.Ts, PayloadText(e.Payload));
-        if (recomputed.AsSpan().SequenceEqual(verified) && string.Equals(Convert.ToHexStringLower(verified), e.Hash, StringComparison.Ordinal))
+        Span<byte> recomputed = stackalloc byte[HashSize];
+        Next(HashBefore(e.Seq), e.Seq, e.Type ?? "", e.Ts, PayloadUtf8(e.Payload), recomputed);
+        if (recomputed.SequenceEqual(verified) && IsHexOf(e.Hash, verified))
         {
             return Status;
         }
@@ -109,23 +112,51 @@ public sealed class ChainVerifier(string sessionId)
         };
     }
 
-    private byte[] HashBefore(long seq) => seq == 1 ? _genesis : _hashes.AsSpan(HashAt(seq - 1), HashSize).ToArray();
+    private ReadOnlySpan<byte> HashBefore(long seq) => seq == 1 ? _genesis : _hashes.AsSpan(HashAt(seq - 1), HashSize);
 
     private static int HashAt(long seq) => checked((int)(seq - 1) * HashSize);
 
     public static byte[] Genesis(string sessionId) =>
         SHA256.HashData(Encoding.UTF8.GetBytes("onboarding.chain/v1\n" + sessionId));
 
-    public static byte[] Next(byte[] previous, long seq, string type, long ts, string payload)
+    /// <summary>
+    /// Writes <c>SHA-256(previous || UTF-8(seq + "\n" + type + "\n" + ts + "\n") || payload)</c> into
+    /// <paramref name="hash"/>, through one pooled buffer: verifying a long session leaves no garbage per event.
+    /// </summary>
+    public static void Next(ReadOnlySpan<byte> previous, long seq, string type, long ts, ReadOnlySpan<byte> payload, Span<byte> hash)
     {
-        var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{seq}\n{type}\n{ts}\n{payload}"));
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(previous);
-        sha.AppendData(body);
-        return sha.GetHashAndReset();
+        var size = previous.Length + 2 * 20 + 3 + Encoding.UTF8.GetMaxByteCount(type.Length) + payload.Length;
+        var rented = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var body = rented.AsSpan();
+            previous.CopyTo(body);
+            var at = previous.Length;
+            at += Written(seq.TryFormat(body[at..], out var n, default, CultureInfo.InvariantCulture), n);
+            body[at++] = (byte)'\n';
+            at += Encoding.UTF8.GetBytes(type, body[at..]);
+            body[at++] = (byte)'\n';
+            at += Written(ts.TryFormat(body[at..], out n, default, CultureInfo.InvariantCulture), n);
+            body[at++] = (byte)'\n';
+            payload.CopyTo(body[at..]);
+            SHA256.HashData(body[..(at + payload.Length)], hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        static int Written(bool formatted, int bytes) => formatted ? bytes : throw new InvalidOperationException("The hash input buffer is too small.");
     }
 
-    /// <summary>The payload's JSON text as it appeared in the response; the Api writes the hashed bytes raw.</summary>
-    public static string PayloadText(JsonElement payload) =>
-        payload.ValueKind == JsonValueKind.Undefined ? "" : payload.GetRawText();
+    /// <summary>The payload's JSON exactly as the response carried it (the Api writes the hashed bytes raw), without copying it.</summary>
+    public static ReadOnlySpan<byte> PayloadUtf8(JsonElement payload) =>
+        payload.ValueKind == JsonValueKind.Undefined ? [] : JsonMarshal.GetRawUtf8Value(payload);
+
+    // The Api writes hashes as lowercase hex; anything else is not the hash it computed.
+    private static bool IsHexOf(string? hex, ReadOnlySpan<byte> hash)
+    {
+        Span<char> expected = stackalloc char[2 * HashSize];
+        return Convert.TryToHexStringLower(hash, expected, out _) && hex.AsSpan().SequenceEqual(expected);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Onboarding.Web.Services;
 using Onboarding.Web.Sessions;
@@ -19,13 +20,20 @@ public class ChainVerifierTests
     {
         // Computed with Python's hashlib from the algorithm in docs/api/sessions.md, so both sides cannot share a mistake.
         var genesis = ChainVerifier.Genesis(Chains.SessionId);
-        var first = ChainVerifier.Next(genesis, 1, "onboarding.session_opened", 1746478290000,
+        var first = Next(genesis, 1, "onboarding.session_opened", 1746478290000,
             """{"user_agent":"claude-code/0.5.0","project_hint":"github.com/acme/agents"}""");
-        var second = ChainVerifier.Next(first, 2, "onboarding.jurisdiction_selected", 1746478291000, """{"jurisdiction":"AE"}""");
+        var second = Next(first, 2, "onboarding.jurisdiction_selected", 1746478291000, """{"jurisdiction":"AE"}""");
 
         Assert.Equal("a3b07b213e71b4766df925ad47e1eac896f5f3bc2b8b8a65b047b2e17264df40", Convert.ToHexStringLower(genesis));
         Assert.Equal("f848a067150f43a38698b78a79afd2f8695dd7dba7817e6dc9382f0734e33455", Convert.ToHexStringLower(first));
         Assert.Equal("d9f3b7e6e2f6d3b24982776e737c5f5131e156a3b487668f7edea8940632df8b", Convert.ToHexStringLower(second));
+
+        static byte[] Next(byte[] previous, long seq, string type, long ts, string payload)
+        {
+            var hash = new byte[32];
+            ChainVerifier.Next(previous, seq, type, ts, Encoding.UTF8.GetBytes(payload), hash);
+            return hash;
+        }
     }
 
     [Fact]
