@@ -15,6 +15,7 @@ public sealed class LiveSession : IAsyncDisposable
     public static readonly TimeSpan VisiblePoll = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan HiddenPoll = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan SafetyPoll = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan CheckRetry = TimeSpan.FromSeconds(2);
 
     private readonly OnboardingApiClient _api;
     private readonly ISessionUpdates _updates;
@@ -148,12 +149,20 @@ public sealed class LiveSession : IAsyncDisposable
                     await PublishAsync(s => s with { Mode = mode });
                 }
 
-                await WaitAsync(mode.PollEvery, cancellationToken);
+                var signal = _wake;
+                await WaitAsync(signal.Task, mode.PollEvery, cancellationToken);
+                // The read that follows covers anything this signal announced, so a new one can be armed now.
+                Interlocked.CompareExchange(ref _wake, NewSignal(), signal);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The circuit ended.
+        }
+        catch (Exception e)
+        {
+            // A fault of ours: the page stops updating, which the log must say, since no one awaits this loop until it closes.
+            _logger.LogError(e, "Following session {SessionId} failed unexpectedly; this viewer no longer updates", _sessionId);
         }
         finally
         {
@@ -207,26 +216,48 @@ public sealed class LiveSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Verifies the chain as far as it is known to reach, whenever the live loop learns it reaches further.</summary>
+    /// <summary>
+    /// Verifies the chain as far as it is known to reach, whenever the live loop learns it reaches further. A read that
+    /// fails pauses it; it tries again after <see cref="CheckRetry"/> or at the live loop's next read, whichever is first.
+    /// </summary>
     private async Task CheckAsync(CancellationToken cancellationToken)
     {
         try
         {
+            var paused = false;
             while (true)
             {
-                await _checkWake.Task.WaitAsync(cancellationToken);
-                _checkWake = NewSignal();
-                var stopped = await _chain.ReadOnAsync(ReadAsync, State.Session?.LastSeq ?? 0, status => PublishAsync(s => s with { Chain = status }), cancellationToken);
-                if (stopped is not null)
-                {
-                    // The live loop reports the Api's state; its next tick wakes the check to carry on.
-                    _logger.LogDebug("Verifying session {SessionId} paused: {Failure}", _sessionId, stopped.Failure);
-                }
+                var signal = _checkWake;
+                await WaitAsync(signal.Task, paused ? CheckRetry : null, cancellationToken);
+                // Armed before State is read: a wake-up from here on is for what this round may not see.
+                Interlocked.CompareExchange(ref _checkWake, NewSignal(), signal);
+                paused = await VerifyOnAsync(cancellationToken) && !State.IsFinal;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The circuit ended.
+        }
+    }
+
+    /// <summary>One round of verification; true when a failed read (or a fault of ours, logged) stopped it.</summary>
+    private async Task<bool> VerifyOnAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stopped = await _chain.ReadOnAsync(ReadAsync, State.Session?.LastSeq ?? 0, status => PublishAsync(s => s with { Chain = status }), cancellationToken);
+            if (stopped is not null)
+            {
+                // The read logged what the Api answered; the live loop reports it on the page.
+                _logger.LogDebug("Verifying session {SessionId} paused: {Failure}", _sessionId, stopped.Failure);
+            }
+
+            return stopped is not null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogError(e, "Verifying session {SessionId} failed unexpectedly", _sessionId);
+            return true;
         }
     }
 
@@ -339,20 +370,18 @@ public sealed class LiveSession : IAsyncDisposable
         return new UpdateMode(push, push ? SafetyPoll : _visible ? VisiblePoll : HiddenPoll);
     }
 
-    private async Task WaitAsync(TimeSpan interval, CancellationToken cancellationToken)
+    /// <summary>Waits for <paramref name="signal"/>, or at most <paramref name="interval"/> when one is given.</summary>
+    private async Task WaitAsync(Task signal, TimeSpan? interval, CancellationToken cancellationToken)
     {
-        var signal = _wake;
-        if (!signal.Task.IsCompleted)
+        if (!signal.IsCompleted)
         {
             using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var tick = Task.Delay(interval, _time, timer.Token);
-            await Task.WhenAny(signal.Task, tick);
+            var tick = interval is { } every ? Task.Delay(every, _time, timer.Token) : Task.Delay(Timeout.Infinite, timer.Token);
+            await Task.WhenAny(signal, tick);
             await timer.CancelAsync();
-            cancellationToken.ThrowIfCancellationRequested();
         }
 
-        // The read that follows covers anything this signal announced, so a new one can be armed now.
-        Interlocked.CompareExchange(ref _wake, NewSignal(), signal);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     private void Wake() => _wake.TrySetResult();

@@ -103,6 +103,31 @@ public sealed class LiveSessionTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AVerificationReadThatFailsIsTriedAgainSoonWithoutWaitingForTheNextPoll()
+    {
+        // Longer than the first page, so the check must read the start itself; hidden, so the live loop waits 30 s.
+        for (var i = 1; i < 2 * TimelineWindow.PageSize; i++)
+        {
+            _api.Add("onboarding.tick", $$"""{"n":{{i}}}""");
+        }
+
+        var firstPage = $"after=0&limit={ChainCheck.PageSize}";
+        _api.FailReadsOf(firstPage, times: 1);
+        var live = await StartAsync(visible: false);
+        // The check's retry and the live loop's poll both wait on the clock.
+        await Until(() => _api.Queries.Count(q => q == firstPage) == 1 && _time.Pending == 2);
+        Assert.Equal(0, live.State.Chain.VerifiedCount);
+
+        _time.Advance(LiveSession.CheckRetry - TimeSpan.FromMilliseconds(1));
+        await Task.Delay(50, Xunit.TestContext.Current.CancellationToken);
+        Assert.Single(_api.Queries, q => q == firstPage);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        await Until(() => live.State.Chain.VerifiedCount == 2 * TimelineWindow.PageSize);
+        Assert.Equal(2, _api.Queries.Count(q => q == firstPage));
+    }
+
+    [Fact]
     public async Task ARevokedLinkStopsReading()
     {
         _api.Revoked = true;
@@ -125,10 +150,11 @@ public sealed class LiveSessionTests : IAsyncDisposable
         }
     }
 
-    private async Task<LiveSession> StartAsync(bool waitForSession = true)
+    private async Task<LiveSession> StartAsync(bool waitForSession = true, bool visible = true)
     {
         _live = new LiveSession(new OnboardingApiClient(_api.Client(), NullLogger<OnboardingApiClient>.Instance), _updates, _time,
             NullLogger<LiveSession>.Instance, Chains.SessionId, _api.LastIssuedToken, () => Task.CompletedTask);
+        _live.SetVisible(visible);
         _live.Start();
         if (waitForSession)
         {
@@ -167,7 +193,10 @@ public sealed class LiveSessionTests : IAsyncDisposable
         }
 
         /// <summary>True while a timer created by the viewer has neither fired nor been cancelled.</summary>
-        public bool Waiting => Volatile.Read(ref _created) > Volatile.Read(ref _fired);
+        public bool Waiting => Pending > 0;
+
+        /// <summary>How many timers created by the viewer have neither fired nor been cancelled.</summary>
+        public int Pending => Volatile.Read(ref _created) - Volatile.Read(ref _fired);
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {

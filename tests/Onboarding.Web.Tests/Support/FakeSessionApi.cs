@@ -18,6 +18,7 @@ internal sealed class FakeSessionApi : HttpMessageHandler
     private int _staleTokenReads;
     private int _tokens;
     private (int Limit, long Seq)? _tamperedInReadsOf;
+    private (string Query, int Times)? _failing;
 
     public FakeSessionApi(int events = 0)
     {
@@ -90,6 +91,15 @@ internal sealed class FakeSessionApi : HttpMessageHandler
         }
     }
 
+    /// <summary>Answers the next <paramref name="times"/> reads with this query (without the token) 503.</summary>
+    public void FailReadsOf(string query, int times)
+    {
+        lock (_chain)
+        {
+            _failing = (query, times);
+        }
+    }
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _reads);
@@ -118,7 +128,16 @@ internal sealed class FakeSessionApi : HttpMessageHandler
                 Interlocked.Increment(ref _staleTokenReads);
             }
 
-            _queries.Add(string.Join('&', query.AllKeys.Where(k => k != "t").Select(k => $"{k}={query[k]}")));
+            var asked = string.Join('&', query.AllKeys.Where(k => k != "t").Select(k => $"{k}={query[k]}"));
+            _queries.Add(asked);
+            if (_failing is { Times: > 0 } failing && failing.Query == asked)
+            {
+                _failing = failing with { Times = failing.Times - 1 };
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)
+                {
+                    Content = JsonContent.Create(new ApiErrorBody("Try again.", "temporarily_unavailable")),
+                });
+            }
             lastSeq = _chain.Count;
             if (query["before"] is { } b)
             {
