@@ -130,4 +130,22 @@ public class EventCardTests : FluentContext
         Assert.Contains("broken", cut.Find("article").ClassList);
         Assert.Contains("its hash does not follow from the previous one", cut.Find("[role=alert]").TextContent);
     }
+
+    [Fact]
+    public void ACardRendersAgainOnlyWhenItsEventOrMarkChanges()
+    {
+        var e = Chains.Event("onboarding.first_telemetry", """{"agent_id":"agt_42"}""", seq: 7);
+        var cut = Render<EventCard>(parameters => parameters.Add(p => p.Event, e));
+        var renders = cut.RenderCount;
+
+        // The viewer renders the whole list on every read; the same event object renders nothing in the card's tree.
+        cut.Render(parameters => parameters.Add(p => p.Event, e));
+        Assert.Equal(renders, cut.RenderCount);
+
+        cut.Render(parameters => parameters.Add(p => p.Event, e).Add(p => p.BreakReason, "a gap"));
+        Assert.Contains("a gap", cut.Find(".break-note").TextContent);
+
+        cut.Render(parameters => parameters.Add(p => p.Event, e with { Hash = new string('a', 64) }).Add(p => p.BreakReason, "a gap"));
+        Assert.Equal("aaaaaaaa…aaaaaaaa", cut.Find(".event-hash code").TextContent);
+    }
 }
