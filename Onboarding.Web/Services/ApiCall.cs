@@ -28,9 +28,9 @@ internal static class ApiCall
         {
             return unavailable("The Api's answer is not the expected JSON: " + e.Message);
         }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            // HttpClient reports its own timeout as a cancellation.
+            // HttpClient reports its own timeout as a cancellation, as does a caller's deadline for reading a body.
             return unavailable("The Api did not answer in time: " + e.Message);
         }
         catch (IOException e) when (!cancellationToken.IsCancellationRequested)

@@ -29,30 +29,60 @@ public sealed record SessionRead(SessionView? View, SessionReadFailure? Failure,
 /// <summary>The Api's public session surface, as the viewer uses it.</summary>
 public sealed class OnboardingApiClient(HttpClient httpClient, ILogger<OnboardingApiClient> logger)
 {
+    /// <summary>The most a page's body may take to arrive once its headers have (a page is at most about 1 MiB).</summary>
+    public static readonly TimeSpan BodyTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Reads a session's metadata and one page of its events with a view token.</summary>
-    public async Task<SessionRead> ReadSessionAsync(string sessionId, string token, EventRange range, CancellationToken cancellationToken = default)
+    public Task<SessionRead> ReadSessionAsync(string sessionId, string token, EventRange range, CancellationToken cancellationToken = default) =>
+        ReadAsync(sessionId, token, range, async response =>
+        {
+            var view = await response.Content.ReadFromJsonAsync<SessionView>(cancellationToken);
+            return view is { SessionId: not null, Events: not null, ViewToken: not null }
+                ? SessionRead.Success(view)
+                : SessionRead.Failed(SessionReadFailure.ApiUnavailable, "The Api answered without a session.");
+        }, failure => failure, HttpCompletionOption.ResponseContentRead, cancellationToken);
+
+    /// <summary>
+    /// Reads the same page, but hands its JSON, as the Api sent it, to <paramref name="parse"/> instead of building
+    /// objects from it: the chain check verifies a long session's events straight from the bytes and keeps none of them.
+    /// JSON that <paramref name="parse"/> refuses (null) is an unavailable Api.
+    /// </summary>
+    public Task<(T? Page, SessionRead? Failure)> ReadSessionJsonAsync<T>(
+        string sessionId, string token, EventRange range, Func<ReadOnlySpan<byte>, T?> parse, CancellationToken cancellationToken = default)
+        where T : struct =>
+        ReadAsync<(T?, SessionRead?)>(sessionId, token, range, async response =>
+        {
+            // Read into a pooled buffer, not HttpClient's own; the pipeline's timeouts end at the headers, so this has its own.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(BodyTimeout);
+            using var json = await PooledBody.ReadAsync(response.Content, deadline.Token);
+            return parse(json.Bytes) is { } page
+                ? (page, null)
+                : (null, SessionRead.Failed(SessionReadFailure.ApiUnavailable, "The Api answered without a session."));
+        }, failure => (null, failure), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+
+    private async Task<T> ReadAsync<T>(
+        string sessionId, string token, EventRange range, Func<HttpResponseMessage, Task<T>> success, Func<SessionRead, T> failed,
+        HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         var uri = $"/onboarding/sessions/{Uri.EscapeDataString(sessionId)}?t={Uri.EscapeDataString(token)}&{range.Query}";
         return await ApiCall.GuardAsync(async () =>
         {
-            using var response = await httpClient.GetAsync(uri, cancellationToken);
+            using var response = await httpClient.GetAsync(uri, completion, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                var view = await response.Content.ReadFromJsonAsync<SessionView>(cancellationToken);
-                return view is { SessionId: not null, Events: not null, ViewToken: not null }
-                    ? SessionRead.Success(view)
-                    : SessionRead.Failed(SessionReadFailure.ApiUnavailable, "The Api answered without a session.");
+                return await success(response);
             }
 
             var error = await ApiCall.ReadJsonAsync<ApiErrorBody>(response, cancellationToken);
-            return (error?.Code, response.StatusCode) switch
+            return failed((error?.Code, response.StatusCode) switch
             {
                 ("token_invalid", _) or (null, HttpStatusCode.Unauthorized) => SessionRead.Failed(SessionReadFailure.TokenInvalid, error?.Error),
                 ("session_not_found", _) or (null, HttpStatusCode.NotFound) => SessionRead.Failed(SessionReadFailure.SessionNotFound, error?.Error),
                 ("session_expired", _) or (null, HttpStatusCode.Gone) => SessionRead.Failed(SessionReadFailure.SessionExpired, error?.Error),
                 _ => Unavailable($"The Api answered {(int)response.StatusCode} {error?.Code}".TrimEnd()),
-            };
-        }, Unavailable, cancellationToken);
+            });
+        }, detail => failed(Unavailable(detail)), cancellationToken);
 
         SessionRead Unavailable(string detail)
         {

@@ -3,8 +3,8 @@ using Onboarding.Web.Services;
 namespace Onboarding.Web.Sessions;
 
 /// <summary>
-/// Verifies a session's whole chain page by page, carrying the running hash: the pages are read, checked and let go, and
-/// only each event's 32-byte hash is kept, to confirm the copies the viewer shows. Events the viewer has just read at the tip are offered
+/// Verifies a session's whole chain page by page, carrying the running hash: each page's JSON is checked as it is parsed
+/// (<see cref="ChainPages"/>) and let go, and only each event's 32-byte hash is kept, to confirm the copies the viewer shows. Events the viewer has just read at the tip are offered
 /// here too, and taken when they continue what is verified, so keeping up with a live session needs no second read;
 /// nothing verified is verified again.
 /// </summary>
@@ -68,36 +68,40 @@ public sealed class ChainCheck(string sessionId)
     }
 
     /// <summary>
-    /// Reads and verifies the events after the verified ones up to <paramref name="lastSeq"/>, reporting after each page.
+    /// Reads and verifies the events after the verified ones up to <paramref name="lastSeq"/>, reporting after each page;
+    /// <paramref name="read"/> hands each page's JSON to the verifier, which keeps nothing of it but the hashes.
     /// Returns the read's failure when one stopped it (it carries on from there next time), else null.
     /// </summary>
     public async Task<SessionRead?> ReadOnAsync(
-        Func<EventRange, CancellationToken, Task<SessionRead>> read, long lastSeq, Func<ChainStatus, Task> progress, CancellationToken cancellationToken)
+        Func<EventRange, Func<ReadOnlySpan<byte>, ChainPage?>, CancellationToken, Task<(ChainPage? Page, SessionRead? Failure)>> read,
+        long lastSeq, Func<ChainStatus, Task> progress, CancellationToken cancellationToken)
     {
         while (Status is { IsBroken: false } status && status.VerifiedCount < lastSeq)
         {
-            var page = await read(EventRange.Following(status.VerifiedCount, PageSize), cancellationToken);
-            if (page.View is not { } view)
+            var (page, failure) = await read(EventRange.Following(status.VerifiedCount, PageSize), Verify, cancellationToken);
+            if (page is not { } verified)
             {
-                return page;
+                return failure;
             }
 
-            if (view.Events.Count == 0)
+            if (verified.Events == 0)
             {
                 // The session says it has more than it returns: that is for the next read to sort out, not a loop.
                 return null;
-            }
-
-            lock (_gate)
-            {
-                // An offer may have verified part of the page meanwhile; the rest must follow on without a gap.
-                var verified = _verifier.Status.VerifiedCount;
-                _verifier.Append(view.Events.Where(e => e.Seq > verified));
             }
 
             await progress(Status);
         }
 
         return null;
+    }
+
+    // An offer may have verified part of the page meanwhile; the page's events before it are skipped.
+    private ChainPage? Verify(ReadOnlySpan<byte> json)
+    {
+        lock (_gate)
+        {
+            return ChainPages.Verify(json, _verifier);
+        }
     }
 }

@@ -34,56 +34,68 @@ public sealed class ChainVerifier(string sessionId)
     private readonly byte[] _genesis = Genesis(sessionId);
     private byte[] _hashes = new byte[64 * HashSize];
     private long _lastSeq;
+    private ChainStatus _status = ChainStatus.Empty;
 
-    public ChainStatus Status { get; private set; } = ChainStatus.Empty;
+    /// <summary>The status, replaced only when read after a change: linking an event allocates nothing.</summary>
+    public ChainStatus Status => _status.IsBroken || _status.VerifiedCount == _lastSeq ? _status : _status = new ChainStatus(_lastSeq);
 
-    /// <summary>Verifies events that follow the verified ones; the status is replaced once, after the batch.</summary>
+    /// <summary>Verifies events that follow the verified ones.</summary>
     public ChainStatus Append(IEnumerable<SessionEventView> events)
     {
-        if (Status.IsBroken)
-        {
-            return Status;
-        }
-
         foreach (var e in events)
         {
-            if (Link(e) is { } reason)
+            if (!Link(e))
             {
-                return Status = new ChainStatus(_lastSeq, e.Seq, reason);
+                break;
             }
         }
 
-        return Status.VerifiedCount == _lastSeq ? Status : Status = new ChainStatus(_lastSeq);
+        return Status;
     }
 
     public ChainStatus Append(SessionEventView e) => Append([e]);
 
-    /// <summary>Links one event onto the verified chain and keeps its hash; why it does not link, or null.</summary>
-    private string? Link(SessionEventView e)
+    /// <summary>Links one event read as <see cref="SessionEventView"/>; false when the chain is (now) broken.</summary>
+    public bool Link(SessionEventView e)
     {
-        var expected = _lastSeq + 1;
-        if (e.Seq != expected)
+        using var type = new Utf8(e.Type ?? "");
+        return Link(e.Seq, type.Bytes, e.Ts, PayloadUtf8(e.Payload), e.Hash);
+    }
+
+    /// <summary>
+    /// Links one event given as the response carried it (its type as UTF-8, its payload's JSON bytes, its hash as hex)
+    /// and keeps its hash; false when the chain is (now) broken, with <see cref="Status"/> saying why.
+    /// </summary>
+    public bool Link(long seq, ReadOnlySpan<byte> type, long ts, ReadOnlySpan<byte> payload, ReadOnlySpan<char> hashHex)
+    {
+        if (_status.IsBroken)
         {
-            return e.Seq > expected
-                ? $"events {expected}…{e.Seq - 1} are missing: the sequence jumps from {_lastSeq} to {e.Seq}"
-                : $"seq {e.Seq} arrived after seq {_lastSeq}; the sequence must increase by one";
+            return false;
+        }
+
+        var expected = _lastSeq + 1;
+        if (seq != expected)
+        {
+            return Break(seq, seq > expected
+                ? $"events {expected}…{seq - 1} are missing: the sequence jumps from {_lastSeq} to {seq}"
+                : $"seq {seq} arrived after seq {_lastSeq}; the sequence must increase by one");
         }
 
         Span<byte> next = stackalloc byte[HashSize];
-        Next(HashBefore(e.Seq), e.Seq, e.Type ?? "", e.Ts, PayloadUtf8(e.Payload), next);
-        if (!IsHexOf(e.Hash, next))
+        Next(HashBefore(seq), seq, type, ts, payload, next);
+        if (!IsHexOf(hashHex, next))
         {
-            return "its hash does not match its content and the previous hash";
+            return Break(seq, "its hash does not match its content and the previous hash");
         }
 
-        if (_hashes.Length < e.Seq * HashSize)
+        if (_hashes.Length < seq * HashSize)
         {
             Array.Resize(ref _hashes, _hashes.Length * 2);
         }
 
-        next.CopyTo(_hashes.AsSpan(HashAt(e.Seq)));
-        _lastSeq = e.Seq;
-        return null;
+        next.CopyTo(_hashes.AsSpan(HashAt(seq)));
+        _lastSeq = seq;
+        return true;
     }
 
     /// <summary>
@@ -92,24 +104,30 @@ public sealed class ChainVerifier(string sessionId)
     /// </summary>
     public ChainStatus Confirm(SessionEventView e)
     {
-        if (Status.IsBroken || e.Seq < 1 || e.Seq > _lastSeq)
+        if (_status.IsBroken || e.Seq < 1 || e.Seq > _lastSeq)
         {
             return Status;
         }
 
         var verified = _hashes.AsSpan(HashAt(e.Seq), HashSize);
         Span<byte> recomputed = stackalloc byte[HashSize];
-        Next(HashBefore(e.Seq), e.Seq, e.Type ?? "", e.Ts, PayloadUtf8(e.Payload), recomputed);
-        if (recomputed.SequenceEqual(verified) && IsHexOf(e.Hash, verified))
+        using (var type = new Utf8(e.Type ?? ""))
         {
-            return Status;
+            Next(HashBefore(e.Seq), e.Seq, type.Bytes, e.Ts, PayloadUtf8(e.Payload), recomputed);
         }
 
-        return Status = Status with
+        if (!recomputed.SequenceEqual(verified) || !IsHexOf(e.Hash, verified))
         {
-            BrokenAtSeq = e.Seq,
-            Reason = "the copy shown differs from the one verified",
-        };
+            Break(e.Seq, "the copy shown differs from the one verified");
+        }
+
+        return Status;
+    }
+
+    private bool Break(long seq, string reason)
+    {
+        _status = new ChainStatus(_lastSeq, seq, reason);
+        return false;
     }
 
     private ReadOnlySpan<byte> HashBefore(long seq) => seq == 1 ? _genesis : _hashes.AsSpan(HashAt(seq - 1), HashSize);
@@ -120,12 +138,12 @@ public sealed class ChainVerifier(string sessionId)
         SHA256.HashData(Encoding.UTF8.GetBytes("onboarding.chain/v1\n" + sessionId));
 
     /// <summary>
-    /// Writes <c>SHA-256(previous || UTF-8(seq + "\n" + type + "\n" + ts + "\n") || payload)</c> into
+    /// Writes <c>SHA-256(previous || UTF-8(seq + "\n") || type || UTF-8("\n" + ts + "\n") || payload)</c> into
     /// <paramref name="hash"/>, through one pooled buffer: verifying a long session leaves no garbage per event.
     /// </summary>
-    public static void Next(ReadOnlySpan<byte> previous, long seq, string type, long ts, ReadOnlySpan<byte> payload, Span<byte> hash)
+    public static void Next(ReadOnlySpan<byte> previous, long seq, ReadOnlySpan<byte> type, long ts, ReadOnlySpan<byte> payload, Span<byte> hash)
     {
-        var size = previous.Length + 2 * 20 + 3 + Encoding.UTF8.GetMaxByteCount(type.Length) + payload.Length;
+        var size = previous.Length + 2 * 20 + 3 + type.Length + payload.Length;
         var rented = ArrayPool<byte>.Shared.Rent(size);
         try
         {
@@ -134,7 +152,8 @@ public sealed class ChainVerifier(string sessionId)
             var at = previous.Length;
             at += Written(seq.TryFormat(body[at..], out var n, default, CultureInfo.InvariantCulture), n);
             body[at++] = (byte)'\n';
-            at += Encoding.UTF8.GetBytes(type, body[at..]);
+            type.CopyTo(body[at..]);
+            at += type.Length;
             body[at++] = (byte)'\n';
             at += Written(ts.TryFormat(body[at..], out n, default, CultureInfo.InvariantCulture), n);
             body[at++] = (byte)'\n';
@@ -154,9 +173,25 @@ public sealed class ChainVerifier(string sessionId)
         payload.ValueKind == JsonValueKind.Undefined ? [] : JsonMarshal.GetRawUtf8Value(payload);
 
     // The Api writes hashes as lowercase hex; anything else is not the hash it computed.
-    private static bool IsHexOf(string? hex, ReadOnlySpan<byte> hash)
+    private static bool IsHexOf(ReadOnlySpan<char> hex, ReadOnlySpan<byte> hash)
     {
         Span<char> expected = stackalloc char[2 * HashSize];
-        return Convert.TryToHexStringLower(hash, expected, out _) && hex.AsSpan().SequenceEqual(expected);
+        return Convert.TryToHexStringLower(hash, expected, out _) && hex.SequenceEqual(expected);
+    }
+
+    /// <summary>A string's UTF-8 bytes in a pooled buffer.</summary>
+    private readonly ref struct Utf8
+    {
+        private readonly byte[] _rented;
+
+        public Utf8(string text)
+        {
+            _rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+            Bytes = _rented.AsSpan(0, Encoding.UTF8.GetBytes(text, _rented));
+        }
+
+        public ReadOnlySpan<byte> Bytes { get; }
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(_rented);
     }
 }

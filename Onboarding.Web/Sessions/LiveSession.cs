@@ -245,7 +245,7 @@ public sealed class LiveSession : IAsyncDisposable
     {
         try
         {
-            var stopped = await _chain.ReadOnAsync(ReadAsync, State.Session?.LastSeq ?? 0, status => PublishAsync(s => s with { Chain = status }), cancellationToken);
+            var stopped = await _chain.ReadOnAsync(ReadChainAsync, State.Session?.LastSeq ?? 0, status => PublishAsync(s => s with { Chain = status }), cancellationToken);
             if (stopped is not null)
             {
                 // The read logged what the Api answered; the live loop reports it on the page.
@@ -325,14 +325,42 @@ public sealed class LiveSession : IAsyncDisposable
 
         if (read.View is { } view)
         {
-            _token = view.ViewToken;
-            lock (_stateGate)
-            {
-                State = State with { Token = view.ViewToken };
-            }
+            Rotate(view.ViewToken);
         }
 
         return read;
+    }
+
+    /// <summary>A verification read: the page's JSON goes to <paramref name="verify"/>, and its token is the next read's.</summary>
+    private async Task<(ChainPage? Page, SessionRead? Failure)> ReadChainAsync(
+        EventRange range, Func<ReadOnlySpan<byte>, ChainPage?> verify, CancellationToken cancellationToken)
+    {
+        (ChainPage? Page, SessionRead? Failure) read;
+        try
+        {
+            read = await _api.ReadSessionJsonAsync(_sessionId, _token!, range, verify, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogError(e, "Reading session {SessionId} failed unexpectedly", _sessionId);
+            read = (null, SessionRead.Failed(SessionReadFailure.ApiUnavailable, e.Message));
+        }
+
+        if (read.Page is { } page)
+        {
+            Rotate(page.ViewToken);
+        }
+
+        return read;
+    }
+
+    private void Rotate(string token)
+    {
+        _token = token;
+        lock (_stateGate)
+        {
+            State = State with { Token = token };
+        }
     }
 
     private static long NewestSeq(SessionView view) => view.Events.Count == 0 ? view.LastSeq : Math.Max(view.LastSeq, view.Events[^1].Seq);

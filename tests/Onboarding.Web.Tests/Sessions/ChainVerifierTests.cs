@@ -31,7 +31,7 @@ public class ChainVerifierTests
         static byte[] Next(byte[] previous, long seq, string type, long ts, string payload)
         {
             var hash = new byte[32];
-            ChainVerifier.Next(previous, seq, type, ts, Encoding.UTF8.GetBytes(payload), hash);
+            ChainVerifier.Next(previous, seq, Encoding.UTF8.GetBytes(type), ts, Encoding.UTF8.GetBytes(payload), hash);
             return hash;
         }
     }

@@ -1,0 +1,147 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Onboarding.Web.Sessions;
+
+/// <summary>What a verification read learned besides its events: the token for the next read and how far the chain reaches.</summary>
+public readonly record struct ChainPage(string ViewToken, long LastSeq, bool HasMore, int Events);
+
+/// <summary>
+/// Verifies the events of one page of <c>GET /onboarding/sessions/{id}</c> straight from its JSON: each event's parts
+/// are read where they lie in the response (the payload's bytes exactly as sent, which is what was hashed) and linked
+/// onto the chain, so a long session's pages leave nothing behind but the verified hashes. Fields are read as
+/// <see cref="Services.SessionView"/> reads them; a missing one counts as empty and the event does not link.
+/// </summary>
+public static class ChainPages
+{
+    /// <summary>Links the page's events after the verified ones; null when the JSON is not a session page.</summary>
+    public static ChainPage? Verify(ReadOnlySpan<byte> json, ChainVerifier verifier)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            var (token, lastSeq, hasMore, events) = ((string?)null, 0L, false, (int?)null);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("events"u8))
+                {
+                    events = VerifyEvents(ref reader, json, verifier);
+                }
+                else if (reader.ValueTextEquals("view_token"u8))
+                {
+                    reader.Read();
+                    token = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (reader.ValueTextEquals("last_seq"u8))
+                {
+                    reader.Read();
+                    lastSeq = reader.GetInt64();
+                }
+                else if (reader.ValueTextEquals("has_more"u8))
+                {
+                    reader.Read();
+                    hasMore = reader.GetBoolean();
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            return token is not null && events is { } count ? new ChainPage(token, lastSeq, hasMore, count) : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            // Not JSON, or a value of the wrong kind: the same answer the typed read gives.
+            return null;
+        }
+    }
+
+    /// <summary>The events array: how many it holds, or null when it is not an array.</summary>
+    private static int? VerifyEvents(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ChainVerifier verifier)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return null;
+        }
+
+        // Events verified before this page (offered from the live loop's reads) are skipped, not linked twice.
+        var verified = verifier.Status.VerifiedCount;
+        var count = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            count++;
+            var e = new RawEvent();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueTextEquals("seq"u8) ? 1 : reader.ValueTextEquals("type"u8) ? 2 : reader.ValueTextEquals("ts"u8) ? 3
+                    : reader.ValueTextEquals("payload"u8) ? 4 : reader.ValueTextEquals("hash"u8) ? 5 : 0;
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                switch (name)
+                {
+                    case 1:
+                        e.Seq = reader.GetInt64();
+                        break;
+                    case 2 or 5 when reader.TokenType == JsonTokenType.String:
+                        // The value without its quotes; one written with escapes (legal, if odd here) is read as text.
+                        var text = new Text(new Range(start + 1, (int)reader.BytesConsumed - 1), reader.ValueIsEscaped ? reader.GetString() : null);
+                        (e.Type, e.Hash) = name == 2 ? (text, e.Hash) : (e.Type, text);
+                        break;
+                    case 3:
+                        e.Ts = reader.GetInt64();
+                        break;
+                    case 4:
+                        reader.Skip();
+                        e.Payload = new Range(start, (int)reader.BytesConsumed);
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            if (e.Seq > verified && !Link(verifier, json, e))
+            {
+                // Broken: the rest of the page cannot link, but it is still counted and its token still read.
+                verified = long.MaxValue;
+            }
+        }
+
+        return reader.TokenType == JsonTokenType.EndArray ? count : null;
+    }
+
+    private static bool Link(ChainVerifier verifier, ReadOnlySpan<byte> json, RawEvent e)
+    {
+        var type = e.Type.Escaped is { } typeText ? Encoding.UTF8.GetBytes(typeText) : json[e.Type.Value];
+        if (e.Hash.Escaped is { } hashText)
+        {
+            return verifier.Link(e.Seq, type, e.Ts, json[e.Payload], hashText);
+        }
+
+        // A hash is 64 hex digits; anything much longer cannot match and is not copied.
+        var hash = json[e.Hash.Value];
+        Span<char> hex = stackalloc char[128];
+        return verifier.Link(e.Seq, type, e.Ts, json[e.Payload], hash.Length <= hex.Length ? hex[..Encoding.UTF8.GetChars(hash, hex)] : "-");
+    }
+
+    /// <summary>A string field: where its value lies in the response, and its text when it was written with escapes.</summary>
+    private readonly record struct Text(Range Value, string? Escaped);
+
+    /// <summary>One event's fields as found; absent ones stay empty (an empty range).</summary>
+    private struct RawEvent
+    {
+        public long Seq;
+        public long Ts;
+        public Text Type;
+        public Text Hash;
+        public Range Payload;
+    }
+}
