@@ -7,8 +7,8 @@ namespace Onboarding.Web.Sessions;
 /// then keeps reading what is new (<c>after</c> = the last seq it read) whenever Redis says the session changed, and
 /// polls as well: every second while the tab is visible and Redis is away, every 30 s when the tab is hidden or as a
 /// safety net behind Redis, whose messages may be lost. Beside that loop, <see cref="ChainCheck"/> verifies the whole
-/// chain page by page. Every read rotates the view token; the next read uses the newest one. <see cref="State"/> is
-/// replaced whole.
+/// chain page by page. Every read rotates the view token (<see cref="TokenReader"/>). <see cref="State"/> is replaced
+/// whole.
 /// </summary>
 public sealed class LiveSession : IAsyncDisposable
 {
@@ -17,7 +17,7 @@ public sealed class LiveSession : IAsyncDisposable
     public static readonly TimeSpan SafetyPoll = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan CheckRetry = TimeSpan.FromSeconds(2);
 
-    private readonly OnboardingApiClient _api;
+    private readonly TokenReader _reader;
     private readonly ISessionUpdates _updates;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -36,7 +36,6 @@ public sealed class LiveSession : IAsyncDisposable
     private Task? _checkLoop;
     private volatile bool _visible = true;
     private volatile bool _following = true;
-    private volatile string? _token;
 
     // The newest seq the live loop has read; under _windowGate.
     private long _readTo;
@@ -45,15 +44,14 @@ public sealed class LiveSession : IAsyncDisposable
         OnboardingApiClient api, ISessionUpdates updates, TimeProvider time, ILogger<LiveSession> logger,
         string sessionId, string? token, Func<Task> changed)
     {
-        _api = api;
         _updates = updates;
         _time = time;
         _logger = logger;
         _sessionId = sessionId;
-        _token = token;
         _changed = changed;
         _chain = new ChainCheck(sessionId);
         State = ViewerState.Loading(token);
+        _reader = new TokenReader(api, logger, sessionId, token, ShowToken);
     }
 
     public string SessionId => _sessionId;
@@ -125,7 +123,7 @@ public sealed class LiveSession : IAsyncDisposable
     {
         try
         {
-            if (string.IsNullOrWhiteSpace(_token))
+            if (!_reader.HasToken)
             {
                 await PublishAsync(s => s with { Failure = SessionReadFailure.TokenInvalid });
                 return;
@@ -184,7 +182,7 @@ public sealed class LiveSession : IAsyncDisposable
                 var opening = State.Session is null;
                 var range = opening || !State.Window.AtTip ? EventRange.Newest(opening ? TimelineWindow.PageSize : 1)
                     : EventRange.Following(_readTo, ChainCheck.PageSize);
-                var read = await ReadAsync(range, cancellationToken);
+                var read = await _reader.ReadAsync(range, cancellationToken);
                 if (read.View is not { } view)
                 {
                     var failure = read.Failure ?? SessionReadFailure.ApiUnavailable;
@@ -245,7 +243,7 @@ public sealed class LiveSession : IAsyncDisposable
     {
         try
         {
-            var stopped = await _chain.ReadOnAsync(ReadChainAsync, State.Session?.LastSeq ?? 0, status => PublishAsync(s => s with { Chain = status }), cancellationToken);
+            var stopped = await _chain.ReadOnAsync(_reader.ReadChainAsync, State.Session?.LastSeq ?? 0, status => PublishAsync(s => s with { Chain = status }), cancellationToken);
             if (stopped is not null)
             {
                 // The read logged what the Api answered; the live loop reports it on the page.
@@ -280,7 +278,7 @@ public sealed class LiveSession : IAsyncDisposable
                 return false;
             }
 
-            var read = await ReadAsync(wanted, _stop.Token);
+            var read = await _reader.ReadAsync(wanted, _stop.Token);
             if (read.View is not { } view)
             {
                 await PublishAsync(s => s with { Failure = read.Failure ?? SessionReadFailure.ApiUnavailable });
@@ -309,54 +307,9 @@ public sealed class LiveSession : IAsyncDisposable
         }
     }
 
-    /// <summary>One read with the newest token; a successful one hands out the token for the next.</summary>
-    private async Task<SessionRead> ReadAsync(EventRange range, CancellationToken cancellationToken)
+    /// <summary>The address bar shows the newest token, so a reload or a copied address uses a live one.</summary>
+    private void ShowToken(string token)
     {
-        SessionRead read;
-        try
-        {
-            read = await _api.ReadSessionAsync(_sessionId, _token!, range, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _logger.LogError(e, "Reading session {SessionId} failed unexpectedly", _sessionId);
-            read = SessionRead.Failed(SessionReadFailure.ApiUnavailable, e.Message);
-        }
-
-        if (read.View is { } view)
-        {
-            Rotate(view.ViewToken);
-        }
-
-        return read;
-    }
-
-    /// <summary>A verification read: the page's JSON goes to <paramref name="verify"/>, and its token is the next read's.</summary>
-    private async Task<(ChainPage? Page, SessionRead? Failure)> ReadChainAsync(
-        EventRange range, Func<ReadOnlySpan<byte>, ChainPage?> verify, CancellationToken cancellationToken)
-    {
-        (ChainPage? Page, SessionRead? Failure) read;
-        try
-        {
-            read = await _api.ReadSessionJsonAsync(_sessionId, _token!, range, verify, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _logger.LogError(e, "Reading session {SessionId} failed unexpectedly", _sessionId);
-            read = (null, SessionRead.Failed(SessionReadFailure.ApiUnavailable, e.Message));
-        }
-
-        if (read.Page is { } page)
-        {
-            Rotate(page.ViewToken);
-        }
-
-        return read;
-    }
-
-    private void Rotate(string token)
-    {
-        _token = token;
         lock (_stateGate)
         {
             State = State with { Token = token };
