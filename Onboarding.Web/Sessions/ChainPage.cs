@@ -9,8 +9,9 @@ public readonly record struct ChainPage(string ViewToken, long LastSeq, bool Has
 /// <summary>
 /// Verifies the events of one page of <c>GET /onboarding/sessions/{id}</c> straight from its JSON: each event's parts
 /// are read where they lie in the response (the payload's bytes exactly as sent, which is what was hashed) and linked
-/// onto the chain, so a long session's pages leave nothing behind but the verified hashes. Fields are read as
-/// <see cref="Services.SessionView"/> reads them; a missing one counts as empty and the event does not link.
+/// onto the chain, so a long session's pages leave nothing behind but the verified hashes. Fields go by the names the
+/// Api writes (<see cref="Services.SessionView"/>); a missing one counts as empty, so the event does not link, and a
+/// value of the wrong kind refuses the page, as the typed read does.
 /// </summary>
 public static class ChainPages
 {
@@ -81,26 +82,26 @@ public static class ChainPages
             var e = new RawEvent();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.ValueTextEquals("seq"u8) ? 1 : reader.ValueTextEquals("type"u8) ? 2 : reader.ValueTextEquals("ts"u8) ? 3
-                    : reader.ValueTextEquals("payload"u8) ? 4 : reader.ValueTextEquals("hash"u8) ? 5 : 0;
+                var field = FieldOf(ref reader);
                 reader.Read();
-                var start = (int)reader.TokenStartIndex;
-                switch (name)
+                switch (field)
                 {
-                    case 1:
+                    case Field.Seq:
                         e.Seq = reader.GetInt64();
                         break;
-                    case 2 or 5 when reader.TokenType == JsonTokenType.String:
-                        // The value without its quotes; one written with escapes (legal, if odd here) is read as text.
-                        var text = new Text(new Range(start + 1, (int)reader.BytesConsumed - 1), reader.ValueIsEscaped ? reader.GetString() : null);
-                        (e.Type, e.Hash) = name == 2 ? (text, e.Hash) : (e.Type, text);
+                    case Field.Type:
+                        e.Type = TextAt(ref reader);
                         break;
-                    case 3:
+                    case Field.Ts:
                         e.Ts = reader.GetInt64();
                         break;
-                    case 4:
+                    case Field.Payload:
+                        var start = (int)reader.TokenStartIndex;
                         reader.Skip();
                         e.Payload = new Range(start, (int)reader.BytesConsumed);
+                        break;
+                    case Field.Hash:
+                        e.Hash = TextAt(ref reader);
                         break;
                     default:
                         reader.Skip();
@@ -118,6 +119,26 @@ public static class ChainPages
         return reader.TokenType == JsonTokenType.EndArray ? count : null;
     }
 
+    // Compared as JSON text, so a name written with escapes is still the name.
+    private static Field FieldOf(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("seq"u8) ? Field.Seq
+        : reader.ValueTextEquals("type"u8) ? Field.Type
+        : reader.ValueTextEquals("ts"u8) ? Field.Ts
+        : reader.ValueTextEquals("payload"u8) ? Field.Payload
+        : reader.ValueTextEquals("hash"u8) ? Field.Hash
+        : Field.Other;
+
+    /// <summary>
+    /// A string field: where its value lies (without the quotes), and its text when it was written with escapes (legal,
+    /// if odd for a type or a hex hash). Null reads as empty; any other kind is refused, as the typed read refuses it.
+    /// </summary>
+    private static Text TextAt(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => new Text(new Range((int)reader.TokenStartIndex + 1, (int)reader.BytesConsumed - 1), reader.ValueIsEscaped ? reader.GetString() : null),
+        JsonTokenType.Null => default,
+        _ => throw new JsonException($"Expected a string, found {reader.TokenType}."),
+    };
+
     private static bool Link(ChainVerifier verifier, ReadOnlySpan<byte> json, RawEvent e)
     {
         var type = e.Type.Escaped is { } typeText ? Encoding.UTF8.GetBytes(typeText) : json[e.Type.Value];
@@ -132,7 +153,16 @@ public static class ChainPages
         return verifier.Link(e.Seq, type, e.Ts, json[e.Payload], hash.Length <= hex.Length ? hex[..Encoding.UTF8.GetChars(hash, hex)] : "-");
     }
 
-    /// <summary>A string field: where its value lies in the response, and its text when it was written with escapes.</summary>
+    private enum Field
+    {
+        Other,
+        Seq,
+        Type,
+        Ts,
+        Payload,
+        Hash,
+    }
+
     private readonly record struct Text(Range Value, string? Escaped);
 
     /// <summary>One event's fields as found; absent ones stay empty (an empty range).</summary>

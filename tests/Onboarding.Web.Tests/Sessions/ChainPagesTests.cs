@@ -83,6 +83,8 @@ public class ChainPagesTests
     [InlineData("""{"events":[],"has_more":false}""")]
     [InlineData("""{"events":3,"view_token":"t"}""")]
     [InlineData("""{"events":[{"seq":"one"}],"view_token":"t"}""")]
+    [InlineData("""{"events":[{"seq":1,"type":{"a":1}}],"view_token":"t"}""")]
+    [InlineData("""{"events":[{"seq":1,"hash":7}],"view_token":"t"}""")]
     [InlineData("""{"events":[{"seq":1}""")]
     public void WhatIsNotASessionPageIsRefused(string json)
     {
