@@ -57,17 +57,19 @@ public sealed class LiveRun : IAsyncDisposable
         {
             // Followed before the first read, so nothing the Worker writes in between goes unannounced.
             await _wakeup.FollowAsync(RedisChannels.Run(_runId));
-            while (await ReadAsync(cancellationToken))
+            var why = "first read";
+            while (await ReadAsync(why, cancellationToken))
             {
                 if (await _wakeup.FollowAsync(RedisChannels.Run(_runId)))
                 {
                     // Redis came back: what it announced while away is read now.
+                    why = "followed again";
                     continue;
                 }
 
                 // A final run changes no more but for its last steps, which a push announces; polling stops there.
                 var poll = State.Mode is { Push: false } && State.Details?.Run.IsFinal != true;
-                await _wakeup.WaitAsync(poll ? LiveWorkspace.FallbackPoll : null, cancellationToken);
+                why = await _wakeup.WaitAsync(poll ? LiveWorkspace.FallbackPoll : null, cancellationToken) ? "woken" : "poll";
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -77,9 +79,10 @@ public sealed class LiveRun : IAsyncDisposable
     }
 
     /// <summary>Reads the run and its scrape; false when the sign-in is no longer valid.</summary>
-    private async Task<bool> ReadAsync(CancellationToken cancellationToken)
+    private async Task<bool> ReadAsync(string why, CancellationToken cancellationToken)
     {
-        _logger.LogInformation("Reading run {RunId} for its page", _runId);
+        // Why is logged so the timer's reads can be told from the wake-ups' (a message, the page, Redis's connection).
+        _logger.LogInformation("Reading run {RunId} for its page ({Why})", _runId, why);
         var details = await _api.RunAsync(_runId, cancellationToken);
         var session = State.Session;
         if (details.Value?.Run.SessionId is { } sessionId)
