@@ -4,9 +4,9 @@ namespace Onboarding.Web.Sessions;
 
 /// <summary>
 /// Verifies a session's whole chain page by page, carrying the running hash: each page's JSON is checked as it is parsed
-/// (<see cref="ChainPages"/>) and let go, and only each event's 32-byte hash is kept, to confirm the copies the viewer shows. Events the viewer has just read at the tip are offered
-/// here too, and taken when they continue what is verified, so keeping up with a live session needs no second read;
-/// nothing verified is verified again.
+/// (<see cref="ChainPages"/>) and let go, and only each event's 32-byte hash is kept, to confirm the copies the viewer
+/// shows. Events the viewer has just read at the tip are offered here too, and taken when they continue what is
+/// verified, so keeping up with a live session needs no second read; nothing verified is verified again.
 /// </summary>
 public sealed class ChainCheck(string sessionId)
 {

@@ -3,8 +3,8 @@ using System.Text.Json;
 
 namespace Onboarding.Web.Sessions;
 
-/// <summary>What a verification read learned besides its events: the token for the next read and how far the chain reaches.</summary>
-public readonly record struct ChainPage(string ViewToken, long LastSeq, bool HasMore, int Events);
+/// <summary>What a verification read learned besides its events: how many it held, and the token for the next read.</summary>
+public readonly record struct ChainPage(string ViewToken, int Events);
 
 /// <summary>
 /// Verifies the events of one page of <c>GET /onboarding/sessions/{id}</c> straight from its JSON: each event's parts
@@ -26,7 +26,7 @@ public static class ChainPages
                 return null;
             }
 
-            var (token, lastSeq, hasMore, events) = ((string?)null, 0L, false, (int?)null);
+            var (token, events) = ((string?)null, (int?)null);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("events"u8))
@@ -38,16 +38,6 @@ public static class ChainPages
                     reader.Read();
                     token = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 }
-                else if (reader.ValueTextEquals("last_seq"u8))
-                {
-                    reader.Read();
-                    lastSeq = reader.GetInt64();
-                }
-                else if (reader.ValueTextEquals("has_more"u8))
-                {
-                    reader.Read();
-                    hasMore = reader.GetBoolean();
-                }
                 else
                 {
                     reader.Read();
@@ -55,7 +45,7 @@ public static class ChainPages
                 }
             }
 
-            return token is not null && events is { } count ? new ChainPage(token, lastSeq, hasMore, count) : null;
+            return token is not null && events is { } count ? new ChainPage(token, count) : null;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {

@@ -56,7 +56,7 @@ public sealed class ChainVerifier(string sessionId)
     public ChainStatus Append(SessionEventView e) => Append([e]);
 
     /// <summary>Links one event read as <see cref="SessionEventView"/>; false when the chain is (now) broken.</summary>
-    public bool Link(SessionEventView e)
+    private bool Link(SessionEventView e)
     {
         using var type = new Utf8(e.Type ?? "");
         return Link(e.Seq, type.Bytes, e.Ts, PayloadUtf8(e.Payload), e.Hash);

@@ -33,7 +33,7 @@ public class ChainPagesTests
         var raw = new ChainVerifier(Chains.SessionId);
         var page = ChainPages.Verify(Encoding.UTF8.GetBytes(json), raw);
 
-        Assert.Equal(new ChainPage("t-next", Varied.Length, false, Varied.Length), page);
+        Assert.Equal(new ChainPage("t-next", Varied.Length), page);
         Assert.Equal(new ChainStatus(Varied.Length), raw.Status);
         Assert.Equal(Typed(json), raw.Status);
     }
