@@ -50,9 +50,20 @@ public sealed class JobContext(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await HoldAsync(db, cancellationToken);
         await write(db, cancellationToken);
-        db.RunSteps.AddRange(timeline.Drain());
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var steps = timeline.Drain();
+        try
+        {
+            db.RunSteps.AddRange(steps);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch
+        {
+            // A progress write may fail and the run go on: the steps it carried go with the next write instead.
+            timeline.Requeue(steps);
+            throw;
+        }
+
         await progress.PublishAsync(RunId, lease.OrgId);
     }
 

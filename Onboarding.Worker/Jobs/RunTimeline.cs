@@ -42,6 +42,15 @@ public sealed class RunTimeline(string runId, int attempt)
         return steps;
     }
 
+    /// <summary>Gives back steps whose write failed, for the next write to save.</summary>
+    public void Requeue(IEnumerable<RunStep> steps)
+    {
+        foreach (var step in steps)
+        {
+            _pending.Enqueue(step);
+        }
+    }
+
     private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 }
 

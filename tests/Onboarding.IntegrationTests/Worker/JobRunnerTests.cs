@@ -58,6 +58,42 @@ public sealed class JobRunnerTests(OnboardingApiFactory factory)
     }
 
     [Fact]
+    public async Task StepsCarriedByAWriteThatFailedAreSavedByTheNextOne()
+    {
+        var failed = false;
+        var handler = new ScriptedHandler(_kind, async (job, cancellationToken) =>
+        {
+            using (RunTelemetry.Source.StartActivity("looking_up"))
+            {
+            }
+
+            try
+            {
+                // A progress write whose save fails (here on a step of a run that does not exist), and which the run survives.
+                await job.WriteAsync((db, _) =>
+                {
+                    db.RunSteps.Add(new RunStep { RunId = "no-such-run", Name = "bogus", Outcome = "ok" });
+                    return Task.CompletedTask;
+                }, cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                failed = true;
+            }
+
+            await job.WriteAsync((db, ct) => SetCompanyAsync(db, job.Lease.SessionId!.Value, "Acme", ct), cancellationToken);
+        });
+        var (runId, _) = await EnqueueAsync();
+        using var worker = await StartWorkerAsync(handler);
+
+        await WaitForAsync(runId, JobStates.Succeeded);
+
+        Assert.True(failed);
+        await using var db = Database();
+        Assert.Equal(["looking_up"], await db.RunSteps.Where(s => s.RunId == runId).Select(s => s.Name).ToListAsync(Cancel));
+    }
+
+    [Fact]
     public async Task ATransientFailureIsRetriedWithBackoffUntilItSucceeds()
     {
         var handler = new ScriptedHandler(_kind, (job, _) =>

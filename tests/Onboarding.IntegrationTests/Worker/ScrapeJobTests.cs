@@ -61,11 +61,18 @@ public sealed class ScrapeJobTests(OnboardingApiFactory factory) : IAsyncLifetim
         Assert.DoesNotContain("/partners", sources, StringComparison.Ordinal);
         Assert.NotNull(context["contextGeneratedAt"]);
 
-        // The run's timeline: every step of the trace, under the run id the client got.
-        var run = await GetAsync(key, $"/api/runs/{started.RunId}");
+        // The run's timeline: every step of the trace, under the run id the client got. The span around the completing
+        // write ends after it, so its step is saved a moment after the session reads completed.
+        JsonNode run = null!;
+        List<string> steps = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            run = await GetAsync(key, $"/api/runs/{started.RunId}");
+            steps = run["steps"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()).ToList();
+            return steps.Contains("write_profile");
+        }, Patience, "the run's last step to be saved");
         Assert.Equal("succeeded", run["run"]!["state"]!.GetValue<string>());
         Assert.Equal(session["traceId"]!.GetValue<string>(), run["run"]!["traceId"]!.GetValue<string>());
-        var steps = run["steps"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()).ToList();
         Assert.Subset(steps.ToHashSet(), new HashSet<string> { "looking_up", "gathering_info", "generating_context", "generate.company", "generate.market", "generate.icp", "write_profile", "fetch /", "fetch /robots.txt" });
         Assert.Equal(10, steps.Count(s => s.StartsWith("fetch /", StringComparison.Ordinal) && s != "fetch /robots.txt"));
     }
