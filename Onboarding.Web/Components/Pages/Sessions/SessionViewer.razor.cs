@@ -68,7 +68,9 @@ public sealed partial class SessionViewer
                 }
             }
 
-            if (_module is not null && _observer is { } id && !State.Events.IsEmpty)
+            // The list as rendered, not as the state now reads: a read may have brought the first events since this
+            // render, and the list that shows them is not on the page until the next one.
+            if (_module is not null && _observer is { } id && _timeline.Id is not null)
             {
                 var place = _placeAfterRender ?? "auto";
                 _placeAfterRender = null;
@@ -85,6 +87,11 @@ public sealed partial class SessionViewer
         catch (JSDisconnectedException)
         {
             // The browser left; DisposeAsync cleans up.
+        }
+        catch (JSException e)
+        {
+            // The page's script failed on this render: the viewer goes on (the next render tries again), and the log says why.
+            Loggers.CreateLogger<SessionViewer>().LogError(e, "The viewer's script failed after a render of session {SessionId}", SessionId);
         }
     }
 
@@ -165,5 +172,5 @@ public sealed partial class SessionViewer
     }
 
     /// <summary>What the page's script reports on connecting.</summary>
-    private sealed record BrowserFacts(int Id, bool Visible, string? TimeZone);
+    internal sealed record BrowserFacts(int Id, bool Visible, string? TimeZone);
 }

@@ -92,7 +92,7 @@ function load(state, edge) {
 // (observing anew reports an end that is still near the screen, so a short window keeps filling).
 export function afterRender(id, list, place) {
   const state = viewers.get(id);
-  if (!state || !list) return;
+  if (!state || !(list instanceof Element)) return;
   if (state.list !== list) {
     state.scrollTarget?.removeEventListener('scroll', state.scrollListener);
     state.list = list;
