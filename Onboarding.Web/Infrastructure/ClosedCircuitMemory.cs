@@ -5,8 +5,9 @@ namespace Onboarding.Web.Infrastructure;
 /// <summary>
 /// Gives what closed circuits held back to the machine. An idle Web allocates almost nothing, so the GC would not run
 /// again to return the memory of fifty viewers whose tabs just closed (docs/reliability.md, long sessions). Once circuits
-/// have stopped closing for <see cref="Quiet"/>, one collection compacts the heap and decommits the free part; at most
-/// one a minute, so a steady trickle of closing tabs does not turn into a steady stream of full collections.
+/// have stopped closing for <see cref="Quiet"/>, one collection compacts the heap and decommits the free part, and the
+/// native heap's free pages go back too (<see cref="NativeHeap"/>); at most once a minute, so a steady trickle of
+/// closing tabs does not turn into a steady stream of full collections.
 /// </summary>
 internal sealed class ClosedCircuitMemory(TimeProvider time, ILogger<ClosedCircuitMemory> logger) : CircuitHandler, IDisposable
 {
@@ -40,7 +41,9 @@ internal sealed class ClosedCircuitMemory(TimeProvider time, ILogger<ClosedCircu
 
         var before = Environment.WorkingSet;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        logger.LogInformation("Circuits closed: compacted the heap; working set {BeforeMiB} → {AfterMiB} MiB", before >> 20, Environment.WorkingSet >> 20);
+        var trimmed = NativeHeap.Trim();
+        logger.LogInformation("Circuits closed: compacted the heap{Trimmed}; working set {BeforeMiB} → {AfterMiB} MiB",
+            trimmed ? " and trimmed the native one" : "", before >> 20, Environment.WorkingSet >> 20);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
