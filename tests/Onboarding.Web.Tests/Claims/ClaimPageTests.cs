@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.JSInterop;
 using Onboarding.Web.Components.Claims;
 using Onboarding.Web.Components.Pages.Claims;
 using Onboarding.Web.Services;
@@ -41,6 +42,20 @@ public sealed class ClaimPageTests : FluentContext
         cut.FindComponents<Microsoft.FluentUI.AspNetCore.Components.FluentButton>()
             .Single(b => b.Markup.Contains("Confirm and reveal API key", StringComparison.Ordinal))
             .Find("*");
+
+    [Fact]
+    public void AFailingTimeZoneScriptLeavesTimesInUtcAndTheClaimWorking()
+    {
+        // Before, the script's error ended the circuit: the page froze with its button dead.
+        JSInterop.SetupModule("./time-zone.js").Setup<string?>("timeZone").SetException(new JSException("time-zone.js failed to load"));
+
+        var cut = RenderPage();
+
+        WaitForTitle(cut, "Create your organisation");
+        Assert.Contains("6 May 2025, 12:15 (UTC)", cut.Find(".expires").TextContent);
+        ConfirmButton(cut).Click();
+        WaitForTitle(cut, "Organisation acme is ready");
+    }
 
     [Fact]
     public void WhileThePreviewIsReadThePageSaysSo()

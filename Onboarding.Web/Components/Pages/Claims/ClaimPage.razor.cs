@@ -59,6 +59,10 @@ public sealed partial class ClaimPage
         {
             // The browser left; DisposeAsync cleans up.
         }
+        catch (JSException)
+        {
+            // The script failed (an old cached page, a blocked import): times stay in UTC and the claim goes on.
+        }
     }
 
     private async Task LoadAsync()
