@@ -12,8 +12,8 @@ namespace Onboarding.Bench.Scenarios;
 /// Scenario 8: a 10,001-event session beside a 10-event one, in Chromium against the Web's own address. For each: the
 /// first screen (navigation to the newest card on screen), full verification (to "Chain verified"), going to event #1,
 /// an append while the reader is at #1 (until the count of newer events says so) and at the tip (until its card is in
-/// the page); then the Web's resident memory with 1, 10 and 50 viewers open on the session, per viewer above what it
-/// used before they opened, and after they close, sampled for a minute. The events are appended through the Api in
+/// the page); then the Web's resident memory and its live heap with 1, 10 and 50 viewers open on the session, per viewer
+/// above what it used before they opened, and its resident memory once it has given theirs back. The events are appended through the Api in
 /// batches of 100, as an agent would send them.
 /// </summary>
 public sealed class LongSession(BenchSystem system, BenchOptions options, Report report)
@@ -140,6 +140,7 @@ public sealed class LongSession(BenchSystem system, BenchOptions options, Report
     {
         var web = system.Service("web").ProcessId;
         var before = await QuietWebMiBAsync();
+        var liveBefore = await ManagedHeap.LiveMiBAsync(web);
         var contexts = new List<IBrowserContext>();
         int closing;
         try
@@ -158,6 +159,11 @@ public sealed class LongSession(BenchSystem system, BenchOptions options, Report
             var perViewer = (open - before) / viewers;
             report.Add(new Result(Scenario, $"{length:N0} events, Web memory per viewer at {viewers}", perViewer, null, "MiB", "≤ 5 MiB", perViewer <= 5,
                 $"Web RSS {before:0} MiB before they opened, {open:0} MiB with {viewers} open and verified"));
+
+            // What the viewers' objects hold, without the garbage and the GC's committed memory that RSS counts too.
+            var liveOpen = await ManagedHeap.LiveMiBAsync(web);
+            report.Add(new Result(Scenario, $"{length:N0} events, Web live heap per viewer at {viewers}", (liveOpen - liveBefore) / viewers, null, "MiB", null, null,
+                $"after a full collection: {liveBefore:0.0} MiB before they opened, {liveOpen:0.0} MiB with {viewers} open"));
         }
         finally
         {
