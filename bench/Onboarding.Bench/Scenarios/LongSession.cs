@@ -32,6 +32,9 @@ public sealed class LongSession(BenchSystem system, BenchOptions options, Report
             sessions[length] = await OpenWithEventsAsync(length);
         }
 
+        // The fill's writes go to disk now, not in a timed checkpoint during the readers' windows (as between scenarios).
+        await system.CheckpointAsync();
+
         var reading = system.App.LogMark;
         foreach (var length in lengths)
         {

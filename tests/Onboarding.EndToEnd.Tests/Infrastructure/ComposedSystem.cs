@@ -29,12 +29,19 @@ public sealed class ComposedSystem : IAsyncLifetime
     /// <summary>Whether any resource printed this text, ever.</summary>
     public bool Logged(string text) => App.Logged(text);
 
-    /// <summary>Starts Redis again and waits until the Api is back on it: the next test's claims are refused until then.</summary>
+    /// <summary>
+    /// Starts Redis again and waits until the Api and the Web are back on it (their health is Degraded without it): the
+    /// next test's claims are refused, and its pages poll instead of being pushed to, until then.
+    /// </summary>
     public async Task RestartRedisAsync()
     {
         var cancel = TestContext.Current.CancellationToken;
         await App.RestartAsync("redis", cancel);
-        await Eventually.TrueAsync(async () => await Api.GetStringAsync("/health", cancel) == "Healthy", TimeSpan.FromSeconds(60));
+        using var web = new HttpClient { BaseAddress = new Uri(App.WebUrl) };
+        foreach (var service in new[] { Api, web })
+        {
+            await Eventually.TrueAsync(async () => await service.GetStringAsync("/health", cancel) == "Healthy", TimeSpan.FromSeconds(60));
+        }
     }
 
     /// <summary>Signs a browser page in to the dashboard with an API key, as a developer pastes it.</summary>
