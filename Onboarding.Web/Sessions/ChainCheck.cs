@@ -76,6 +76,11 @@ public sealed class ChainCheck(string sessionId)
         Func<EventRange, Func<ReadOnlySpan<byte>, ChainPage?>, CancellationToken, Task<(ChainPage? Page, SessionRead? Failure)>> read,
         long lastSeq, Func<ChainStatus, Task> progress, CancellationToken cancellationToken)
     {
+        lock (_gate)
+        {
+            _verifier.Reserve(lastSeq);
+        }
+
         while (Status is { IsBroken: false } status && status.VerifiedCount < lastSeq)
         {
             var (page, failure) = await read(EventRange.Following(status.VerifiedCount, PageSize), Verify, cancellationToken);

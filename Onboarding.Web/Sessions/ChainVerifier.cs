@@ -25,11 +25,13 @@ public sealed record ChainStatus(long VerifiedCount, long? BrokenAtSeq = null, s
 /// <c>h(n) = SHA-256(h(n-1) || UTF-8(seq + "\n" + type + "\n" + ts + "\n" + payload))</c>,
 /// where <c>payload</c> is the payload's JSON exactly as the response carries it. Sequence
 /// numbers must run 1, 2, 3… without gaps. Once broken, the chain stays broken. It keeps each verified hash (32 bytes an
-/// event, 640 KB at the session cap) so an event read again later can be <see cref="Confirm"/>ed against the chain.
+/// event: 320 KB for 10,000, 640 KB at the session cap) so an event read again later can be <see cref="Confirm"/>ed
+/// against the chain.
 /// </summary>
 public sealed class ChainVerifier(string sessionId)
 {
     private const int HashSize = 32;
+    private const long MaxReserved = 100_000;
 
     private readonly byte[] _genesis = Genesis(sessionId);
     private byte[] _hashes = new byte[64 * HashSize];
@@ -54,6 +56,20 @@ public sealed class ChainVerifier(string sessionId)
     }
 
     public ChainStatus Append(SessionEventView e) => Append([e]);
+
+    /// <summary>
+    /// Makes room for the hashes of a chain known to reach <paramref name="lastSeq"/>, and a little more for live
+    /// appends, so a long chain is held in one array of its size rather than one doubled past it. A length past
+    /// <see cref="MaxReserved"/> is not taken on trust: the array grows as events are verified instead.
+    /// </summary>
+    public void Reserve(long lastSeq)
+    {
+        var size = (Math.Min(lastSeq, MaxReserved) + 64) * HashSize;
+        if (_hashes.Length < size)
+        {
+            Array.Resize(ref _hashes, (int)size);
+        }
+    }
 
     /// <summary>Links one event read as <see cref="SessionEventView"/>; false when the chain is (now) broken.</summary>
     private bool Link(SessionEventView e)

@@ -113,7 +113,7 @@ public sealed class LongSessionViewerTests(ComposedSystem system)
         await context.DisposeAsync();
 
         // The circuit ends with the tab, at once when the beacon arrives, else when the Web stops keeping it for a
-        // reconnect (a minute); its viewer goes with it, and the Web leaves the session's channel.
+        // reconnect (45 s); its viewer goes with it, and the Web leaves the session's channel.
         await Eventually.TrueAsync(async () => await Subscribers() == 0, TimeSpan.FromSeconds(75), "the Web to drop the closed viewer's subscription");
     }
 

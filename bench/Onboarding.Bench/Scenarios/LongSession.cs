@@ -201,7 +201,7 @@ public sealed class LongSession(BenchSystem system, BenchOptions options, Report
     /// <summary>
     /// Waits for the Web to log that it gave back what closed circuits held, after <paramref name="mark"/>; the
     /// milliseconds since <paramref name="since"/>, or null when it did not within the Web's own bound (its quiet span
-    /// after the last close, at most a minute after its previous time, a minute's reconnect window for a tab that left
+    /// after the last close, at most a minute after its previous time, a 45 s reconnect window for a tab that left
     /// without saying so) and a margin.
     /// </summary>
     private async Task<double?> GivenBackAsync(int mark, long since)

@@ -69,6 +69,24 @@ public class ChainVerifierTests
         Assert.Equal(new ChainStatus(3), status);
     }
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(3L)]
+    [InlineData(1L << 26)]
+    [InlineData(long.MaxValue)]
+    public void RoomReservedForAnyClaimedLengthStillHoldsEveryVerifiedHash(long claimedLastSeq)
+    {
+        // The claimed length comes from the Api's response: too short, right or absurd, the verifier's answer is the same.
+        var events = Chains.Build([.. Enumerable.Range(1, 300).Select(i => ("custom.tick", $$"""{"i":{{i}}}"""))]);
+        var verifier = new ChainVerifier(Chains.SessionId);
+
+        verifier.Reserve(claimedLastSeq);
+        var status = verifier.Append(events);
+
+        Assert.Equal(new ChainStatus(300), status);
+        Assert.All(events, e => Assert.Equal(status, verifier.Confirm(e)));
+    }
+
     [Fact]
     public void ATamperedPayloadBreaksTheChainAtItsSeq()
     {
